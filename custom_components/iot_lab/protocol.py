@@ -8,12 +8,15 @@ unit-tested on its own. Every parser either returns a clean value or raises
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 import json
 import math
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Final
+
+type Payload = bytes | bytearray | str
+"""A payload as Home Assistant's MQTT client hands it over."""
 
 DEFAULT_BASE_TOPIC: Final = "iot_lab"
 
@@ -169,19 +172,21 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
         raise ProtocolError(f"unknown sub-topic {_shorten(rest)}") from None
 
 
-def decode(payload: bytes | str) -> str:
+def decode(payload: Payload) -> str:
     """Decode a payload as UTF-8 text after the size check."""
     if len(payload) > MAX_PAYLOAD_BYTES:
-        raise ProtocolError(f"payload of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}")
+        raise ProtocolError(
+            f"payload of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}"
+        )
     if isinstance(payload, str):
         return payload
     try:
-        return payload.decode("utf-8")
+        return bytes(payload).decode("utf-8")
     except UnicodeDecodeError:
         raise ProtocolError("payload is not UTF-8") from None
 
 
-def loads_json(payload: bytes | str) -> Any:
+def loads_json(payload: Payload) -> Any:
     """Parse JSON with size and nesting limits, or raise `ProtocolError`."""
     text = decode(payload)
     brackets = text.count("{") + text.count("[")
@@ -193,7 +198,7 @@ def loads_json(payload: bytes | str) -> Any:
         raise ProtocolError(f"broken JSON: {err}") from None
 
 
-def parse_info(board_id: str, payload: bytes | str) -> BoardInfo:
+def parse_info(board_id: str, payload: Payload) -> BoardInfo:
     """Parse a retained announce sent on `<base>/<board_id>/info`."""
     data = loads_json(payload)
     if not isinstance(data, dict):
@@ -231,7 +236,7 @@ def info_payload(info: BoardInfo) -> str:
     )
 
 
-def parse_status(payload: bytes | str) -> bool:
+def parse_status(payload: Payload) -> bool:
     """Parse a birth / last-will message: True when the board is online."""
     text = decode(payload).strip()
     if text == PAYLOAD_ONLINE:
@@ -241,7 +246,7 @@ def parse_status(payload: bytes | str) -> bool:
     raise ProtocolError(f"status {_shorten(text)} is neither online nor offline")
 
 
-def parse_light(payload: bytes | str) -> int:
+def parse_light(payload: Payload) -> int:
     """Parse a raw 12-bit ADC reading."""
     value = parse_number(payload)
     if not value.is_integer() or not LIGHT_MIN <= value <= LIGHT_MAX:
@@ -249,17 +254,19 @@ def parse_light(payload: bytes | str) -> int:
     return int(value)
 
 
-def parse_temperature(payload: bytes | str) -> float:
+def parse_temperature(payload: Payload) -> float:
     """Parse a temperature in °C, refusing physically impossible readings."""
-    return _in_range(parse_number(payload), TEMPERATURE_MIN, TEMPERATURE_MAX, "temperature")
+    return _in_range(
+        parse_number(payload), TEMPERATURE_MIN, TEMPERATURE_MAX, "temperature"
+    )
 
 
-def parse_humidity(payload: bytes | str) -> float:
+def parse_humidity(payload: Payload) -> float:
     """Parse a relative humidity in %."""
     return _in_range(parse_number(payload), HUMIDITY_MIN, HUMIDITY_MAX, "humidity")
 
 
-def parse_counter(payload: bytes | str) -> CounterTotals:
+def parse_counter(payload: Payload) -> CounterTotals:
     """Parse cumulative door-counter totals since the board's boot."""
     data = loads_json(payload)
     if not isinstance(data, dict):
@@ -274,7 +281,7 @@ def parse_counter(payload: bytes | str) -> CounterTotals:
     return CounterTotals(entries=entries, exits=exits, boot=boot)
 
 
-def parse_passage(payload: bytes | str) -> Passage:
+def parse_passage(payload: Payload) -> Passage:
     """Parse one passage event (`in` or `out`)."""
     text = decode(payload).strip()
     try:
@@ -283,7 +290,7 @@ def parse_passage(payload: bytes | str) -> Passage:
         raise ProtocolError(f"passage {_shorten(text)} is neither in nor out") from None
 
 
-def parse_led(payload: bytes | str) -> bool:
+def parse_led(payload: Payload) -> bool:
     """Parse the LED state echoed by the board."""
     text = decode(payload).strip()
     if text == PAYLOAD_ON:
@@ -298,11 +305,13 @@ def led_command(on: bool) -> str:
     return PAYLOAD_ON if on else PAYLOAD_OFF
 
 
-def parse_oled(payload: bytes | str) -> str:
+def parse_oled(payload: Payload) -> str:
     """Parse the text the board says it shows on its OLED."""
     text = decode(payload)
     if len(text) > OLED_MAX_CHARS:
-        raise ProtocolError(f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}")
+        raise ProtocolError(
+            f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}"
+        )
     return _CONTROL_RE.sub("", text)
 
 
@@ -311,11 +320,13 @@ def oled_command(text: str) -> str:
     if _CONTROL_RE.search(text):
         raise ProtocolError("OLED text must not contain control characters")
     if len(text) > OLED_MAX_CHARS:
-        raise ProtocolError(f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}")
+        raise ProtocolError(
+            f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}"
+        )
     return text
 
 
-def parse_number(payload: bytes | str) -> float:
+def parse_number(payload: Payload) -> float:
     """Parse a bare decimal number sent as text."""
     text = decode(payload).strip()
     if len(text) > MAX_FIELD_LENGTH:
@@ -345,12 +356,18 @@ def _in_range(value: float, low: float, high: float, what: str) -> float:
 
 def _count_field(data: dict[str, Any], key: str) -> int:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= COUNTER_MAX:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= COUNTER_MAX
+    ):
         raise ProtocolError(f"counter {key} {_shorten(value)} is not a count")
     return value
 
 
-def _text_field(data: dict[str, Any], key: str, max_length: int, *, default: str) -> str:
+def _text_field(
+    data: dict[str, Any], key: str, max_length: int, *, default: str
+) -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
         raise ProtocolError(f"announce {key} is not a string")

@@ -1,0 +1,40 @@
+"""IoT Lab: ESP32/ESP8266 lab boards discovered over MQTT."""
+
+from __future__ import annotations
+
+from homeassistant.components import mqtt
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+
+from .const import CONF_BASE_TOPIC, DOMAIN, PLATFORMS
+from .hub import IotLabConfigEntry, IotLabHub
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
+    """Subscribe to the entry's base topic once the platforms can take new boards."""
+    if not await mqtt.async_wait_for_mqtt_client(hass):
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="mqtt_unavailable"
+        )
+    hub = IotLabHub(hass, entry.entry_id, entry.data[CONF_BASE_TOPIC])
+    entry.runtime_data = hub
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(hub.async_stop)
+    await hub.async_start()
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
+    """Unload the platforms; the subscriptions go with `async_on_unload`."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: IotLabConfigEntry, device_entry: dr.AnyDeviceEntry
+) -> bool:
+    """Let a user remove a board; clearing its announce keeps it from coming back."""
+    for domain, board_id in device_entry.identifiers:
+        if domain == DOMAIN:
+            await entry.runtime_data.async_forget_board(board_id)
+    return True

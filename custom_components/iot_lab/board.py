@@ -1,0 +1,75 @@
+"""Live state of one board, shared by all of its entities."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Final
+
+from .protocol import BoardInfo, Capability, Channel, CounterTotals, light_level
+
+type Listener = Callable[[], None]
+
+CALIBRATION: Final = "calibration"
+"""Listener key for changes of the light calibration points (not a wire channel)."""
+
+DEFAULT_DARK: Final = 0.0
+DEFAULT_BRIGHT: Final = 4095.0
+
+
+class Board:
+    """Last good values received from a board, and who to tell when they change.
+
+    Entities read from here and never parse payloads; the hub writes here only what the
+    protocol module accepted. Listeners are keyed by channel so that a light reading does
+    not wake the board's temperature entity.
+    """
+
+    def __init__(self, board_id: str) -> None:
+        """Start with nothing known: no announce, no status, no reading."""
+        self.board_id: Final = board_id
+        self.info: BoardInfo | None = None
+        self.online: bool | None = None
+        self.light: int | None = None
+        self.temperature: float | None = None
+        self.humidity: float | None = None
+        self.led: bool | None = None
+        self.oled: str | None = None
+        self.counter: CounterTotals | None = None
+        self.calibration_dark = DEFAULT_DARK
+        self.calibration_bright = DEFAULT_BRIGHT
+        self.entity_keys: set[str] = set()
+        self._listeners: dict[str, list[Listener]] = {}
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """Capabilities from the last announce (none before the first one)."""
+        return self.info.capabilities if self.info else frozenset()
+
+    @property
+    def light_level(self) -> float | None:
+        """Light in % between the two calibration points."""
+        if self.light is None:
+            return None
+        return light_level(self.light, self.calibration_dark, self.calibration_bright)
+
+    def async_listen(
+        self, keys: Iterable[str], listener: Listener
+    ) -> Callable[[], None]:
+        """Call `listener` when any of `keys` or the availability changes.
+
+        Return the function that stops it.
+        """
+        keys = tuple(dict.fromkeys((*keys, Channel.STATUS)))
+        for key in keys:
+            self._listeners.setdefault(key, []).append(listener)
+
+        def remove() -> None:
+            for key in keys:
+                self._listeners[key].remove(listener)
+
+        return remove
+
+    def async_notify(self, key: str) -> None:
+        """Tell the listeners of `key` that its value changed."""
+        for listener in self._listeners.get(key, ()):
+            listener()

@@ -1,0 +1,118 @@
+"""Config flow for IoT Lab: discovered from a board's announce, or added by hand."""
+
+from __future__ import annotations
+
+from typing import Any, override
+
+from homeassistant.components import mqtt
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
+import probatio as vol
+
+from . import protocol
+from .const import CONF_BASE_TOPIC, DOMAIN
+from .protocol import ProtocolError
+
+
+def _title(base_topic: str) -> str:
+    return f"IoT Lab ({base_topic})"
+
+
+def _schema(base_topic: str) -> vol.Schema:
+    return vol.Schema({vol.Required(CONF_BASE_TOPIC, default=base_topic): str})
+
+
+class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
+    """One config entry per base topic; boards under it need no further clicks."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with the default base topic."""
+        self._base_topic = protocol.DEFAULT_BASE_TOPIC
+
+    @override
+    async def async_step_mqtt(
+        self, discovery_info: MqttServiceInfo
+    ) -> ConfigFlowResult:
+        """Offer IoT Lab the first time a board announces on the default base topic."""
+        await self.async_set_unique_id(protocol.DEFAULT_BASE_TOPIC)
+        self._abort_if_unique_id_configured()
+        try:
+            board_id, channel = protocol.split_topic(
+                protocol.DEFAULT_BASE_TOPIC, discovery_info.topic
+            )
+            if channel is not protocol.Channel.INFO:
+                raise ProtocolError(f"{discovery_info.topic} is not an announce")
+            info = protocol.parse_info(board_id, discovery_info.payload)
+        except ProtocolError:
+            return self.async_abort(reason="invalid_discovery_info")
+        self.context["title_placeholders"] = {"name": info.name}
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask once before adding every board of the base topic."""
+        if user_input is not None:
+            return self.async_create_entry(
+                title=_title(self._base_topic),
+                data={CONF_BASE_TOPIC: self._base_topic},
+            )
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="confirm",
+            description_placeholders={"base_topic": self._base_topic},
+        )
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Add a base topic by hand."""
+        if not await mqtt.async_wait_for_mqtt_client(self.hass):
+            return self.async_abort(reason="mqtt_not_configured")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
+            except ProtocolError:
+                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
+            else:
+                await self.async_set_unique_id(base_topic)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=_title(base_topic), data={CONF_BASE_TOPIC: base_topic}
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=_schema(protocol.DEFAULT_BASE_TOPIC),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Move the entry to another base topic."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
+            except ProtocolError:
+                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
+            else:
+                await self.async_set_unique_id(base_topic)
+                if base_topic != entry.unique_id:
+                    self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=base_topic,
+                    title=_title(base_topic),
+                    data_updates={CONF_BASE_TOPIC: base_topic},
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=_schema(entry.data[CONF_BASE_TOPIC]),
+            errors=errors,
+        )

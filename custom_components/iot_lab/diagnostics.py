@@ -1,0 +1,46 @@
+"""Diagnostics for IoT Lab: what each board announced and last sent."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+
+from .hub import IotLabConfigEntry
+
+TO_REDACT = {"password", "username", "webhook_id", "private_key", "token"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: IotLabConfigEntry
+) -> dict[str, Any]:
+    """Return the entry settings (secrets redacted) and every board's last state."""
+    hub = entry.runtime_data
+    return {
+        "entry": {
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
+        },
+        "broker_connected": hub.connected,
+        "boards": {
+            board.board_id: {
+                "info": (
+                    {**asdict(board.info), "capabilities": sorted(board.capabilities)}
+                    if board.info
+                    else None
+                ),
+                "online": board.online,
+                "light": board.light,
+                "calibration": [board.calibration_dark, board.calibration_bright],
+                "temperature": board.temperature,
+                "humidity": board.humidity,
+                "led": board.led,
+                "oled": board.oled,
+                "counter": asdict(board.counter) if board.counter else None,
+                "entities": sorted(board.entity_keys),
+            }
+            for board in hub.boards.values()
+        },
+    }

@@ -1,0 +1,97 @@
+"""Base entity of IoT Lab: one board, one description, state pushed by the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .board import Board
+from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
+from .hub import IotLabConfigEntry, IotLabHub
+from .protocol import Capability
+
+
+@dataclass(frozen=True, kw_only=True)
+class IotLabEntityDescription(EntityDescription):
+    """Which boards get the entity, and which state changes it follows."""
+
+    capability: Capability | None
+    """The entity exists on boards announcing this capability (None: on every board)."""
+    channels: tuple[str, ...] = ()
+
+
+class IotLabEntity(Entity):
+    """An entity of one board; available while the board and the broker are."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: IotLabEntityDescription
+
+    def __init__(
+        self, hub: IotLabHub, board: Board, description: IotLabEntityDescription
+    ) -> None:
+        """Bind the entity to its board's device."""
+        self.hub = hub
+        self.board = board
+        self.entity_description = description
+        self._attr_unique_id = f"{board.board_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, board.board_id)})
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the broker is unreachable or the board said offline."""
+        return self.hub.connected and self.board.online is not False
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the board's channels for this entity."""
+        self.async_on_remove(
+            self.board.async_listen(
+                self.entity_description.channels, self.async_write_ha_state
+            )
+        )
+
+
+def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
+    entry: IotLabConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    descriptions: Iterable[DescriptionT],
+    entity_factory: Callable[[IotLabHub, Board, DescriptionT], IotLabEntity],
+) -> None:
+    """Add a platform's entities for every announced board, now and later.
+
+    A re-announce with new capabilities adds only the entities that were missing.
+    """
+    hub = entry.runtime_data
+    descriptions = tuple(descriptions)
+
+    @callback
+    def async_add_board(board: Board) -> None:
+        new = [
+            description
+            for description in descriptions
+            if description.key not in board.entity_keys
+            and (
+                description.capability is None
+                or description.capability in board.capabilities
+            )
+        ]
+        if not new:
+            return
+        board.entity_keys.update(description.key for description in new)
+        async_add_entities(
+            entity_factory(hub, board, description) for description in new
+        )
+
+    for board in hub.announced_boards:
+        async_add_board(board)
+    entry.async_on_unload(
+        async_dispatcher_connect(
+            hub.hass, SIGNAL_BOARD_ANNOUNCED.format(entry.entry_id), async_add_board
+        )
+    )

@@ -1,0 +1,219 @@
+"""Routes every MQTT message of one base topic to the board it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from homeassistant.components import mqtt
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+
+from . import protocol
+from .board import Board
+from .const import (
+    DOMAIN,
+    LOGGER,
+    MANUFACTURER,
+    MAX_PENDING_BOARDS,
+    SIGNAL_BOARD_ANNOUNCED,
+)
+from .protocol import Channel, Command, ProtocolError
+
+# Each value channel is parsed by one protocol function and stored on the `Board`
+# attribute of the same name.
+_VALUE_PARSERS: Final[dict[Channel, Callable[[protocol.Payload], Any]]] = {
+    Channel.LIGHT: protocol.parse_light,
+    Channel.TEMPERATURE: protocol.parse_temperature,
+    Channel.HUMIDITY: protocol.parse_humidity,
+    Channel.LED: protocol.parse_led,
+    Channel.OLED: protocol.parse_oled,
+    Channel.COUNTER: protocol.parse_counter,
+    Channel.PASSAGE: protocol.parse_passage,
+}
+_EVENT_CHANNELS: Final = frozenset({Channel.PASSAGE})
+"""Channels whose every message matters, even when equal to the previous one."""
+_COMMAND_SUFFIXES: Final = tuple(f"/{command}" for command in Command)
+_INVALID_TOPIC: Final = "<invalid topic>"
+MAX_WARNED: Final = 10_000
+"""Bound on remembered warnings, so that a flood of bad ids cannot grow memory."""
+
+
+type IotLabConfigEntry = ConfigEntry[IotLabHub]
+
+
+class IotLabHub:
+    """One wildcard subscription per base topic, and the boards heard on it."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str, base_topic: str) -> None:
+        """Prepare the hub; nothing is subscribed before `async_start`."""
+        self.hass = hass
+        self.entry_id = entry_id
+        self.base_topic = base_topic
+        self.boards: dict[str, Board] = {}
+        self.connected = mqtt.is_connected(hass)
+        self._pending = 0
+        self._warned: set[tuple[str, str]] = set()
+        self._unsubscribers: list[Callable[[], None]] = []
+        self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)
+
+    async def async_start(self) -> None:
+        """Subscribe to `<base>/#` and follow the broker connection."""
+        self._unsubscribers.append(
+            await mqtt.async_subscribe(
+                self.hass,
+                protocol.subscription_topic(self.base_topic),
+                self._async_handle_message,
+                qos=1,
+                encoding=None,
+            )
+        )
+        self._unsubscribers.append(
+            mqtt.async_subscribe_connection_status(
+                self.hass, self._async_connection_changed
+            )
+        )
+
+    @callback
+    def async_stop(self) -> None:
+        """Release every subscription."""
+        while self._unsubscribers:
+            self._unsubscribers.pop()()
+
+    @property
+    def announced_boards(self) -> list[Board]:
+        """Boards that have sent a valid announce."""
+        return [board for board in self.boards.values() if board.info is not None]
+
+    async def async_publish_command(
+        self, board_id: str, command: Command, payload: str
+    ) -> None:
+        """Send a command to a board (never retained: a board obeys it once)."""
+        topic = protocol.channel_topic(self.base_topic, board_id, command)
+        await mqtt.async_publish(self.hass, topic, payload, qos=1, retain=False)
+
+    async def async_forget_board(self, board_id: str) -> None:
+        """Drop a board and clear its retained announce so that it does not come back."""
+        board = self.boards.pop(board_id, None)
+        if board is not None and board.info is None:
+            self._pending -= 1
+        topic = protocol.channel_topic(self.base_topic, board_id, Channel.INFO)
+        await mqtt.async_publish(self.hass, topic, "", qos=1, retain=True)
+        LOGGER.info("Board %s removed; its retained announce was cleared", board_id)
+
+    @callback
+    def _async_connection_changed(self, connected: bool) -> None:
+        self.connected = connected
+        for board in self.boards.values():
+            board.async_notify(Channel.STATUS)
+
+    @callback
+    def _async_handle_message(self, msg: mqtt.ReceiveMessage) -> None:
+        """Parse one message; bad input is logged and dropped, never raised."""
+        try:
+            board_id, channel = protocol.split_topic(self.base_topic, msg.topic)
+        except ProtocolError as err:
+            if not msg.topic.endswith(_COMMAND_SUFFIXES):
+                self._warn(_INVALID_TOPIC, "topic", err)
+            return
+        payload = msg.payload
+        try:
+            if channel is Channel.INFO:
+                self._async_handle_info(board_id, payload)
+            elif channel is Channel.STATUS:
+                self._async_handle_status(board_id, protocol.parse_status(payload))
+            else:
+                self._async_handle_value(
+                    board_id, channel, _VALUE_PARSERS[channel](payload)
+                )
+        except ProtocolError as err:
+            self._warn(board_id, channel, err)
+            return
+        if self._warned:
+            self._warned.discard((board_id, channel))
+
+    def _async_handle_info(self, board_id: str, payload: protocol.Payload) -> None:
+        if not payload:
+            self._async_retire_board(board_id)
+            return
+        info = protocol.parse_info(board_id, payload)
+        board = self._board(board_id)
+        if board is None or board.info == info:
+            return
+        if board.info is None:
+            self._pending -= 1
+            LOGGER.info(
+                "Discovered board %s (%s, firmware %s)",
+                board_id,
+                info.model,
+                info.firmware,
+            )
+        board.info = info
+        dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry_id,
+            identifiers={(DOMAIN, board_id)},
+            manufacturer=MANUFACTURER,
+            model=info.model,
+            name=info.name,
+            sw_version=info.firmware,
+            serial_number=board_id,
+        )
+        async_dispatcher_send(self.hass, self._signal, board)
+
+    def _async_retire_board(self, board_id: str) -> None:
+        """A cleared announce means the board was decommissioned: drop its device."""
+        board = self.boards.get(board_id)
+        if board is None or board.info is None:
+            return
+        del self.boards[board_id]
+        device_registry = dr.async_get(self.hass)
+        if device := device_registry.async_get_device(identifiers={(DOMAIN, board_id)}):
+            device_registry.async_update_device(
+                device.id, remove_config_entry_id=self.entry_id
+            )
+        LOGGER.info("Board %s cleared its announce; its device was removed", board_id)
+
+    def _async_handle_status(self, board_id: str, online: bool) -> None:
+        board = self._board(board_id)
+        if board is None or board.online == online:
+            return
+        if board.online is not None or not online:
+            LOGGER.info("Board %s is %s", board_id, "online" if online else "offline")
+        board.online = online
+        board.async_notify(Channel.STATUS)
+
+    def _async_handle_value(self, board_id: str, channel: Channel, value: Any) -> None:
+        board = self._board(board_id)
+        if board is None:
+            return
+        if channel not in _EVENT_CHANNELS and getattr(board, channel) == value:
+            return
+        setattr(board, channel, value)
+        board.async_notify(channel)
+
+    def _board(self, board_id: str) -> Board | None:
+        """The board with this id, created on first message within the pending cap."""
+        if (board := self.boards.get(board_id)) is not None:
+            return board
+        if self._pending >= MAX_PENDING_BOARDS:
+            self._warn(board_id, "pending", "too many boards heard but not announced")
+            return None
+        self._pending += 1
+        board = self.boards[board_id] = Board(board_id)
+        return board
+
+    def _warn(self, board_id: str, kind: str, reason: object) -> None:
+        """Log bad input once per board and kind until that kind is good again."""
+        if (board_id, kind) in self._warned or len(self._warned) >= MAX_WARNED:
+            LOGGER.debug("Dropped message from %s (%s): %s", board_id, kind, reason)
+            return
+        self._warned.add((board_id, kind))
+        LOGGER.warning(
+            "Dropped %s message from board %s: %s (further ones are logged at debug "
+            "level until a valid one arrives)",
+            kind,
+            board_id,
+            reason,
+        )

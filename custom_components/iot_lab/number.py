@@ -1,0 +1,102 @@
+"""Number entities of IoT Lab boards: light calibration points."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.number import (
+    NumberEntityDescription,
+    NumberMode,
+    RestoreNumber,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import protocol
+from .board import CALIBRATION, Board
+from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
+from .hub import IotLabConfigEntry
+from .protocol import Capability
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class IotLabNumberEntityDescription(NumberEntityDescription, IotLabEntityDescription):
+    """A setting kept by Home Assistant (not the board) and restored on restart."""
+
+    value_fn: Callable[[Board], float]
+    set_fn: Callable[[Board, float], None]
+
+
+def _set_dark(board: Board, value: float) -> None:
+    board.calibration_dark = value
+
+
+def _set_bright(board: Board, value: float) -> None:
+    board.calibration_bright = value
+
+
+NUMBERS: tuple[IotLabNumberEntityDescription, ...] = (
+    IotLabNumberEntityDescription(
+        key="calibration_dark",
+        translation_key="calibration_dark",
+        capability=Capability.LIGHT,
+        channels=(CALIBRATION,),
+        entity_category=EntityCategory.CONFIG,
+        mode=NumberMode.BOX,
+        native_min_value=protocol.LIGHT_MIN,
+        native_max_value=protocol.LIGHT_MAX,
+        native_step=1,
+        value_fn=lambda board: board.calibration_dark,
+        set_fn=_set_dark,
+    ),
+    IotLabNumberEntityDescription(
+        key="calibration_bright",
+        translation_key="calibration_bright",
+        capability=Capability.LIGHT,
+        channels=(CALIBRATION,),
+        entity_category=EntityCategory.CONFIG,
+        mode=NumberMode.BOX,
+        native_min_value=protocol.LIGHT_MIN,
+        native_max_value=protocol.LIGHT_MAX,
+        native_step=1,
+        value_fn=lambda board: board.calibration_bright,
+        set_fn=_set_bright,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IotLabConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add settings for every board that announces a matching capability."""
+    async_setup_board_entities(entry, async_add_entities, NUMBERS, IotLabNumber)
+
+
+class IotLabNumber(IotLabEntity, RestoreNumber):
+    """A per-board setting; the last value survives a restart."""
+
+    entity_description: IotLabNumberEntityDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value before anyone reads it."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_number_data()
+        if last is not None and last.native_value is not None:
+            self.entity_description.set_fn(self.board, last.native_value)
+            self.board.async_notify(CALIBRATION)
+
+    @property
+    def native_value(self) -> float:
+        """The current setting."""
+        return self.entity_description.value_fn(self.board)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Store the new setting and let dependent entities recompute."""
+        self.entity_description.set_fn(self.board, value)
+        self.board.async_notify(CALIBRATION)

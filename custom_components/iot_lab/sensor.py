@@ -1,0 +1,93 @@
+"""Sensors of IoT Lab boards: light, temperature, humidity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .board import CALIBRATION, Board
+from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
+from .hub import IotLabConfigEntry
+from .protocol import Capability, Channel
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class IotLabSensorEntityDescription(SensorEntityDescription, IotLabEntityDescription):
+    """A sensor reading one value of the board."""
+
+    value_fn: Callable[[Board], StateType]
+
+
+SENSORS: tuple[IotLabSensorEntityDescription, ...] = (
+    IotLabSensorEntityDescription(
+        key="light_raw",
+        translation_key="light_raw",
+        capability=Capability.LIGHT,
+        channels=(Channel.LIGHT,),
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda board: board.light,
+    ),
+    IotLabSensorEntityDescription(
+        key="light_level",
+        translation_key="light_level",
+        capability=Capability.LIGHT,
+        channels=(Channel.LIGHT, CALIBRATION),
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda board: board.light_level,
+    ),
+    IotLabSensorEntityDescription(
+        key="temperature",
+        capability=Capability.TEMPERATURE,
+        channels=(Channel.TEMPERATURE,),
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda board: board.temperature,
+    ),
+    IotLabSensorEntityDescription(
+        key="humidity",
+        capability=Capability.HUMIDITY,
+        channels=(Channel.HUMIDITY,),
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda board: board.humidity,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IotLabConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for every board that announces a matching capability."""
+    async_setup_board_entities(entry, async_add_entities, SENSORS, IotLabSensor)
+
+
+class IotLabSensor(IotLabEntity, SensorEntity):
+    """A board reading."""
+
+    entity_description: IotLabSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """The last good value received."""
+        return self.entity_description.value_fn(self.board)

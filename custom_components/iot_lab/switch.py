@@ -1,0 +1,74 @@
+"""Switches of IoT Lab boards: the LED."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from . import protocol
+from .board import Board
+from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
+from .hub import IotLabConfigEntry
+from .protocol import Capability, Channel, Command
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class IotLabSwitchEntityDescription(SwitchEntityDescription, IotLabEntityDescription):
+    """A switch whose state is the board's echo of the last command."""
+
+    value_fn: Callable[[Board], bool | None]
+    command: Command
+
+
+SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
+    IotLabSwitchEntityDescription(
+        key="led",
+        translation_key="led",
+        capability=Capability.LED,
+        channels=(Channel.LED,),
+        command=Command.LED,
+        value_fn=lambda board: board.led,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IotLabConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add switches for every board that announces a matching capability."""
+    async_setup_board_entities(entry, async_add_entities, SWITCHES, IotLabSwitch)
+
+
+class IotLabSwitch(IotLabEntity, SwitchEntity):
+    """A switch on the board; the state changes when the board confirms."""
+
+    entity_description: IotLabSwitchEntityDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """The state the board last echoed."""
+        return self.entity_description.value_fn(self.board)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Ask the board to switch on."""
+        await self._async_send(on=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Ask the board to switch off."""
+        await self._async_send(on=False)
+
+    async def _async_send(self, *, on: bool) -> None:
+        await self.hub.async_publish_command(
+            self.board.board_id,
+            self.entity_description.command,
+            protocol.led_command(on),
+        )
