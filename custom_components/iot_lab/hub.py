@@ -151,14 +151,15 @@ class IotLabHub:
                 info.firmware,
             )
         board.info = info
-        dr.async_get(self.hass).async_get_or_create(
+        device_registry = dr.async_get(self.hass)
+        device = device_registry.async_get_or_create(
             config_entry_id=self.entry_id,
             identifiers={(DOMAIN, board_id)},
             manufacturer=MANUFACTURER,
-            model=info.model,
-            name=info.name,
-            sw_version=info.firmware,
             serial_number=board_id,
+        )
+        device_registry.async_update_device(
+            device.id, model=info.model, name=info.name, sw_version=info.firmware
         )
         async_dispatcher_send(self.hass, self._signal, board)
 
@@ -169,7 +170,9 @@ class IotLabHub:
             return
         del self.boards[board_id]
         device_registry = dr.async_get(self.hass)
-        if device := device_registry.async_get_device(identifiers={(DOMAIN, board_id)}):
+        if device := device_registry.async_get_device_by_identifier(
+            (DOMAIN, board_id), self.entry_id
+        ):
             device_registry.async_update_device(
                 device.id, remove_config_entry_id=self.entry_id
             )

@@ -1,0 +1,103 @@
+"""Fixtures for the IoT Lab tests inside a test Home Assistant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+)
+
+# Imported before any `hass` fixture runs: the test plugin ships its own
+# `custom_components` package, which would otherwise shadow ours.
+import custom_components.iot_lab  # noqa: F401
+from custom_components.iot_lab.const import CONF_BASE_TOPIC, DOMAIN
+from homeassistant.core import HomeAssistant
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+BASE = "iot_lab"
+LIGHT_ID = "lab-1"
+CLIMATE_ID = "climate-1"
+
+
+def load_fixture(name: str) -> str:
+    """Return a payload kept in tests/fixtures."""
+    return (FIXTURES / name).read_text().strip()
+
+
+def fixture_json(name: str) -> dict[str, Any]:
+    """Return a JSON payload kept in tests/fixtures, parsed."""
+    data: dict[str, Any] = json.loads(load_fixture(name))
+    return data
+
+
+type Fire = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let the test Home Assistant load custom_components/iot_lab."""
+
+
+@pytest.fixture
+def expected_lingering_timers() -> bool:
+    """Tolerate MQTT's periodic housekeeping timer, as core does for integrations."""
+    return True
+
+
+@pytest.fixture
+def config_entry() -> MockConfigEntry:
+    """An IoT Lab entry on the default base topic."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"IoT Lab ({BASE})",
+        data={CONF_BASE_TOPIC: BASE},
+        unique_id=BASE,
+    )
+
+
+@pytest.fixture
+def fire(hass: HomeAssistant) -> Fire:
+    """Deliver an MQTT message under the base topic and let Home Assistant settle."""
+
+    async def _fire(
+        board_id: str, channel: str, payload: str | bytes, *, retain: bool = False
+    ) -> None:
+        async_fire_mqtt_message(
+            hass, f"{BASE}/{board_id}/{channel}", payload, 1, retain
+        )
+        await hass.async_block_till_done()
+
+    return _fire
+
+
+@pytest.fixture
+async def setup_integration(
+    hass: HomeAssistant, mqtt_mock: Any, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up MQTT (mocked client) and the IoT Lab entry."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+@pytest.fixture
+async def light_board(setup_integration: MockConfigEntry, fire: Fire) -> str:
+    """A light/LED/OLED board that has announced itself and is online."""
+    await fire(LIGHT_ID, "info", load_fixture("info_light_oled.json"), retain=True)
+    await fire(LIGHT_ID, "status", "online", retain=True)
+    return LIGHT_ID
+
+
+@pytest.fixture
+async def climate_board(setup_integration: MockConfigEntry, fire: Fire) -> str:
+    """A DHT11 board that has announced itself and is online."""
+    await fire(CLIMATE_ID, "info", load_fixture("info_climate.json"), retain=True)
+    await fire(CLIMATE_ID, "status", "online", retain=True)
+    return CLIMATE_ID
