@@ -8,7 +8,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 
 from .const import CONF_BASE_TOPIC, DOMAIN, PLATFORMS
-from .hub import IotLabConfigEntry, IotLabHub
+from .hub import IotLabConfigEntry, IotLabHub, counters_store
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
@@ -26,8 +26,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
-    """Unload the platforms; the subscriptions go with `async_on_unload`."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload the platforms and write the counters; subscriptions go with `async_on_unload`."""
+    if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
+        return False
+    await entry.runtime_data.async_flush()
+    return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> None:
+    """Delete the stored counters of a removed entry."""
+    await counters_store(hass, entry.entry_id).async_remove()
 
 
 async def async_remove_config_entry_device(

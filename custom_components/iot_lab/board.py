@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Final
 
+from .counter import DoorCount
 from .protocol import BoardInfo, Capability, Channel, CounterTotals, light_level
 
 type Listener = Callable[[], None]
@@ -35,6 +36,7 @@ class Board:
         self.led: bool | None = None
         self.oled: str | None = None
         self.counter: CounterTotals | None = None
+        self.door: DoorCount | None = None
         self.calibration_dark = DEFAULT_DARK
         self.calibration_bright = DEFAULT_BRIGHT
         self.entity_keys: set[str] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Final
 
 from homeassistant.components import mqtt
@@ -10,6 +11,9 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
 from . import protocol
 from .board import Board
@@ -20,7 +24,12 @@ from .const import (
     MAX_PENDING_BOARDS,
     SIGNAL_BOARD_ANNOUNCED,
 )
-from .protocol import Channel, Command, ProtocolError
+from .counter import DoorCount
+from .protocol import Channel, Command, CounterTotals, Passage, ProtocolError
+
+STORAGE_VERSION: Final = 1
+SAVE_DELAY: Final = 1.0
+"""Seconds to gather counter changes into one write; flushed on unload and stop."""
 
 # Each value channel is parsed by one protocol function and stored on the `Board`
 # attribute of the same name.
@@ -30,11 +39,7 @@ _VALUE_PARSERS: Final[dict[Channel, Callable[[protocol.Payload], Any]]] = {
     Channel.HUMIDITY: protocol.parse_humidity,
     Channel.LED: protocol.parse_led,
     Channel.OLED: protocol.parse_oled,
-    Channel.COUNTER: protocol.parse_counter,
-    Channel.PASSAGE: protocol.parse_passage,
 }
-_EVENT_CHANNELS: Final = frozenset({Channel.PASSAGE})
-"""Channels whose every message matters, even when equal to the previous one."""
 _COMMAND_SUFFIXES: Final = tuple(f"/{command}" for command in Command)
 _INVALID_TOPIC: Final = "<invalid topic>"
 MAX_WARNED: Final = 10_000
@@ -42,6 +47,11 @@ MAX_WARNED: Final = 10_000
 
 
 type IotLabConfigEntry = ConfigEntry[IotLabHub]
+
+
+def counters_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where an entry keeps its door counters across restarts."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.counters")
 
 
 class IotLabHub:
@@ -58,9 +68,21 @@ class IotLabHub:
         self._warned: set[tuple[str, str]] = set()
         self._unsubscribers: list[Callable[[], None]] = []
         self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)
+        self._store = counters_store(hass, entry_id)
 
     async def async_start(self) -> None:
-        """Subscribe to `<base>/#` and follow the broker connection."""
+        """Restore the counters, then subscribe to `<base>/#` and follow the broker."""
+        stored = await self._store.async_load() or {}
+        today = dt_util.now().date()
+        for board_id, data in stored.get("doors", {}).items():
+            if (board := self._board(board_id)) is not None:
+                board.door = DoorCount.from_dict(data)
+                board.door.roll_over(today)
+        self._unsubscribers.append(
+            async_track_time_change(
+                self.hass, self._async_new_day, hour=0, minute=0, second=0
+            )
+        )
         self._unsubscribers.append(
             await mqtt.async_subscribe(
                 self.hass,
@@ -81,6 +103,17 @@ class IotLabHub:
         """Release every subscription."""
         while self._unsubscribers:
             self._unsubscribers.pop()()
+
+    async def async_flush(self) -> None:
+        """Write the counters now (unload, removal of the entry)."""
+        await self._store.async_save(self._counters_data())
+
+    @callback
+    def async_reset_occupancy(self, board: Board) -> None:
+        """Set a counter's occupancy to 0 (people were miscounted)."""
+        if board.door is not None:
+            board.door.reset_occupancy()
+            self._async_counted(board)
 
     @property
     def announced_boards(self) -> list[Board]:
@@ -124,6 +157,10 @@ class IotLabHub:
                 self._async_handle_info(board_id, payload)
             elif channel is Channel.STATUS:
                 self._async_handle_status(board_id, protocol.parse_status(payload))
+            elif channel is Channel.COUNTER:
+                self._async_handle_totals(board_id, protocol.parse_counter(payload))
+            elif channel is Channel.PASSAGE:
+                self._async_handle_passage(board_id, protocol.parse_passage(payload))
             else:
                 self._async_handle_value(
                     board_id, channel, _VALUE_PARSERS[channel](payload)
@@ -191,10 +228,51 @@ class IotLabHub:
         board = self._board(board_id)
         if board is None:
             return
-        if channel not in _EVENT_CHANNELS and getattr(board, channel) == value:
+        if getattr(board, channel) == value:
             return
         setattr(board, channel, value)
         board.async_notify(channel)
+
+    def _async_handle_totals(self, board_id: str, totals: CounterTotals) -> None:
+        if (board := self._board(board_id)) is None:
+            return
+        board.counter = totals
+        if self._door(board).apply_totals(totals, dt_util.now().date()):
+            self._async_counted(board)
+
+    def _async_handle_passage(self, board_id: str, passage: Passage) -> None:
+        if (board := self._board(board_id)) is None:
+            return
+        self._door(board).apply_passage(passage, dt_util.now().date())
+        board.async_notify(Channel.PASSAGE)
+        self._async_counted(board)
+
+    @staticmethod
+    def _door(board: Board) -> DoorCount:
+        if board.door is None:
+            board.door = DoorCount(day=dt_util.now().date())
+        return board.door
+
+    @callback
+    def _async_counted(self, board: Board) -> None:
+        board.async_notify(Channel.COUNTER)
+        self._store.async_delay_save(self._counters_data, SAVE_DELAY)
+
+    @callback
+    def _async_new_day(self, now: datetime) -> None:
+        """Reset today's figures at local midnight, even when no one passes."""
+        for board in self.boards.values():
+            if board.door is not None and board.door.roll_over(now.date()):
+                self._async_counted(board)
+
+    def _counters_data(self) -> dict[str, Any]:
+        return {
+            "doors": {
+                board.board_id: board.door.as_dict()
+                for board in self.boards.values()
+                if board.door is not None
+            }
+        }
 
     def _board(self, board_id: str) -> Board | None:
         """The board with this id, created on first message within the pending cap."""

@@ -73,6 +73,37 @@ SENSORS: tuple[IotLabSensorEntityDescription, ...] = (
 )
 
 
+def _door_value(attribute: str) -> Callable[[Board], StateType]:
+    """Read one figure of a door counter (unknown before its first count)."""
+
+    def value(board: Board) -> StateType:
+        return None if board.door is None else int(getattr(board.door, attribute))
+
+    return value
+
+
+def _door_sensor(
+    attribute: str, state_class: SensorStateClass
+) -> IotLabSensorEntityDescription:
+    return IotLabSensorEntityDescription(
+        key=attribute,
+        translation_key=attribute,
+        capability=Capability.COUNTER,
+        channels=(Channel.COUNTER,),
+        state_class=state_class,
+        value_fn=_door_value(attribute),
+    )
+
+
+SENSORS += tuple(
+    _door_sensor(attribute, SensorStateClass.MEASUREMENT)
+    for attribute in ("entries_today", "exits_today", "occupancy", "peak_occupancy")
+) + tuple(
+    _door_sensor(attribute, SensorStateClass.TOTAL_INCREASING)
+    for attribute in ("lifetime_entries", "lifetime_exits")
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: IotLabConfigEntry,

@@ -1,0 +1,116 @@
+"""Door-counter bookkeeping: today's figures and lifetime totals, with nothing lost.
+
+Pure Python (no Home Assistant import), so that every restart, reboot, duplicate and
+midnight case is tested on its own. The board's cumulative totals are the truth;
+`passage` events only give low latency and are reconciled by the next totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from typing import Any, Self
+
+from .protocol import CounterTotals, Passage
+
+
+@dataclass(slots=True)
+class DoorCount:
+    """What one door counter has counted, as Home Assistant keeps it."""
+
+    day: date
+    entries_today: int = 0
+    exits_today: int = 0
+    occupancy: int = 0
+    peak_occupancy: int = 0
+    lifetime_entries: int = 0
+    lifetime_exits: int = 0
+    boot: str | None = None
+    """Boot id of the last totals applied; a new one means the board restarted counting."""
+    board_entries: int = 0
+    board_exits: int = 0
+    live_entries: int = 0
+    """Passages counted from `passage` events that the totals have not confirmed yet."""
+    live_exits: int = 0
+    passages: int = 0
+    """Sequence number of the last live passage, so listeners can tell a new one."""
+    last_passage: Passage | None = None
+
+    def apply_totals(self, totals: CounterTotals, today: date) -> bool:
+        """Count what the totals add since the last ones; return True if anything changed.
+
+        A new boot id, or a total lower than the last one, starts a new base: the board
+        counts from its boot, so its totals count in full. Totals equal to the last ones
+        (QoS 1 redelivery, retained replay) add nothing.
+        """
+        self.roll_over(today)
+        restarted = totals.boot != self.boot or (
+            totals.entries < self.board_entries or totals.exits < self.board_exits
+        )
+        if restarted:
+            new_entries, new_exits = totals.entries, totals.exits
+            # Live passages of the previous boot were real: keep them counted.
+            self.live_entries = self.live_exits = 0
+        else:
+            new_entries = totals.entries - self.board_entries
+            new_exits = totals.exits - self.board_exits
+        self.boot = totals.boot
+        self.board_entries, self.board_exits = totals.entries, totals.exits
+        if not (new_entries or new_exits or self.live_entries or self.live_exits):
+            return restarted
+        self.lifetime_entries += new_entries
+        self.lifetime_exits += new_exits
+        # The live passages were already counted today: count only the remainder,
+        # or take back a passage event that the board's totals do not confirm.
+        self._count_today(new_entries - self.live_entries, new_exits - self.live_exits)
+        self.live_entries = self.live_exits = 0
+        return True
+
+    def apply_passage(self, passage: Passage, today: date) -> None:
+        """Count one passage at once, ahead of the totals that will confirm it."""
+        self.roll_over(today)
+        if passage is Passage.IN:
+            self.live_entries += 1
+            self._count_today(1, 0)
+        else:
+            self.live_exits += 1
+            self._count_today(0, 1)
+        self.passages += 1
+        self.last_passage = passage
+
+    def roll_over(self, today: date) -> bool:
+        """Start a new day at local midnight; return True if the day changed."""
+        if today == self.day:
+            return False
+        self.day = today
+        self.entries_today = self.exits_today = 0
+        self.occupancy = self.peak_occupancy = 0
+        return True
+
+    def reset_occupancy(self) -> None:
+        """Forget who is inside (people were miscounted), keeping today's passages."""
+        self.occupancy = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for Home Assistant's storage."""
+        data = asdict(self)
+        data["day"] = self.day.isoformat()
+        data["last_passage"] = self.last_passage and str(self.last_passage)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Rebuild from storage; unknown keys (older or newer versions) are ignored."""
+        known = {field.name for field in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        values["day"] = date.fromisoformat(values["day"])
+        if values.get("last_passage") is not None:
+            values["last_passage"] = Passage(values["last_passage"])
+        return cls(**values)
+
+    def _count_today(self, entries: int, exits: int) -> None:
+        self.entries_today = max(0, self.entries_today + entries)
+        self.exits_today = max(0, self.exits_today + exits)
+        self.occupancy = max(0, self.occupancy + entries)
+        self.peak_occupancy = max(self.peak_occupancy, self.occupancy)
+        self.occupancy = max(0, self.occupancy - exits)

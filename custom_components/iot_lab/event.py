@@ -1,0 +1,67 @@
+"""Event entities of IoT Lab boards: one event per passage at the door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
+from .hub import IotLabConfigEntry
+from .protocol import Capability, Channel, Passage
+
+PARALLEL_UPDATES = 0
+
+EVENT_TYPES: Final = {Passage.IN: "entry", Passage.OUT: "exit"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IotLabEventEntityDescription(EventEntityDescription, IotLabEntityDescription):
+    """An event fired for each live passage."""
+
+
+EVENTS: tuple[IotLabEventEntityDescription, ...] = (
+    IotLabEventEntityDescription(
+        key="passage",
+        translation_key="passage",
+        capability=Capability.COUNTER,
+        channels=(Channel.PASSAGE,),
+        event_types=list(EVENT_TYPES.values()),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IotLabConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add passage events for every door counter."""
+    async_setup_board_entities(entry, async_add_entities, EVENTS, IotLabEvent)
+
+
+class IotLabEvent(IotLabEntity, EventEntity):
+    """Fires `entry` or `exit` when someone crosses the beams."""
+
+    entity_description: IotLabEventEntityDescription
+    _seen = 0
+
+    async def async_added_to_hass(self) -> None:
+        """Fire only passages that happen from now on."""
+        self._seen = self.board.door.passages if self.board.door else 0
+        self.async_on_remove(
+            self.board.async_listen(
+                self.entity_description.channels, self._async_passed
+            )
+        )
+
+    @callback
+    def _async_passed(self) -> None:
+        door = self.board.door
+        if door is not None and door.passages != self._seen and door.last_passage:
+            self._seen = door.passages
+            self._trigger_event(EVENT_TYPES[door.last_passage])
+        self.async_write_ha_state()
