@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -17,7 +18,6 @@ from pytest_homeassistant_custom_component.common import (
 # `custom_components` package, which would otherwise shadow ours.
 import custom_components.iot_lab  # noqa: F401
 from custom_components.iot_lab.const import CONF_BASE_TOPIC, DOMAIN
-from homeassistant.core import HomeAssistant
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 BASE = "iot_lab"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-
-from homeassistant.core import HomeAssistant
 
 from .conftest import LIGHT_ID, Fire
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from homeassistant.components.sensor import (
     ATTR_STATE_CLASS,
     SensorDeviceClass,
@@ -17,6 +15,7 @@ from homeassistant.const import (
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
+import pytest
 
 from .conftest import CLIMATE_ID, LIGHT_ID, Fire
 
