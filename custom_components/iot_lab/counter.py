@@ -7,11 +7,22 @@ midnight case is tested on its own. The board's cumulative totals are the truth;
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from datetime import date
-from typing import Any, Self
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final, Self
 
 from .protocol import CounterTotals, Passage
+
+PERIOD: Final = timedelta(minutes=30)
+HISTORY_DAYS: Final = 31
+"""Days of 30-minute figures kept for the CSV export."""
+MAX_SEEN_PERIODS: Final = 1000
+"""CSV lines remembered to refuse a replay (about three weeks of 30-minute lines)."""
+
+
+def period_start(moment: datetime) -> str:
+    """The `HH:MM` start of the 30-minute period holding `moment`."""
+    return f"{moment.hour:02d}:{moment.minute // 30 * 30:02d}"
 
 
 @dataclass(slots=True)
@@ -35,15 +46,19 @@ class DoorCount:
     passages: int = 0
     """Sequence number of the last live passage, so listeners can tell a new one."""
     last_passage: Passage | None = None
+    history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    """Entries and exits per day (ISO date) and 30-minute period (`HH:MM` start)."""
+    seen_periods: list[str] = field(default_factory=list)
+    """Periods already counted from CSV lines, oldest first."""
 
-    def apply_totals(self, totals: CounterTotals, today: date) -> bool:
+    def apply_totals(self, totals: CounterTotals, now: datetime) -> bool:
         """Count what the totals add since the last ones; return True if anything changed.
 
         A new boot id, or a total lower than the last one, starts a new base: the board
         counts from its boot, so its totals count in full. Totals equal to the last ones
         (QoS 1 redelivery, retained replay) add nothing.
         """
-        self.roll_over(today)
+        self.roll_over(now.date())
         restarted = totals.boot != self.boot or (
             totals.entries < self.board_entries or totals.exits < self.board_exits
         )
@@ -62,21 +77,46 @@ class DoorCount:
         self.lifetime_exits += new_exits
         # The live passages were already counted today: count only the remainder,
         # or take back a passage event that the board's totals do not confirm.
-        self._count_today(new_entries - self.live_entries, new_exits - self.live_exits)
+        self._count_today(
+            new_entries - self.live_entries, new_exits - self.live_exits, now
+        )
         self.live_entries = self.live_exits = 0
         return True
 
-    def apply_passage(self, passage: Passage, today: date) -> None:
+    def apply_passage(self, passage: Passage, now: datetime) -> None:
         """Count one passage at once, ahead of the totals that will confirm it."""
-        self.roll_over(today)
+        self.roll_over(now.date())
         if passage is Passage.IN:
             self.live_entries += 1
-            self._count_today(1, 0)
+            self._count_today(1, 0, now)
         else:
             self.live_exits += 1
-            self._count_today(0, 1)
+            self._count_today(0, 1, now)
         self.passages += 1
         self.last_passage = passage
+
+    def apply_period(
+        self, period_end: datetime, entries: int, exits: int, now: datetime
+    ) -> bool:
+        """Count one CSV line: the passages of the 30 minutes before `period_end`.
+
+        The same period sent twice counts once. A line of an earlier day counts toward
+        the lifetime totals and that day's history, not toward today's figures.
+        """
+        key = period_end.isoformat(sep=" ")
+        if key in self.seen_periods:
+            return False
+        self.seen_periods.append(key)
+        del self.seen_periods[:-MAX_SEEN_PERIODS]
+        self.roll_over(now.date())
+        self.lifetime_entries += entries
+        self.lifetime_exits += exits
+        start = period_end - timedelta(seconds=1)
+        if start.date() == self.day:
+            self._count_today(entries, exits, start)
+        else:
+            self._add_history(start, entries, exits)
+        return True
 
     def roll_over(self, today: date) -> bool:
         """Start a new day at local midnight; return True if the day changed."""
@@ -85,7 +125,33 @@ class DoorCount:
         self.day = today
         self.entries_today = self.exits_today = 0
         self.occupancy = self.peak_occupancy = 0
+        oldest = (today - timedelta(days=HISTORY_DAYS)).isoformat()
+        for day in [day for day in self.history if day < oldest]:
+            del self.history[day]
         return True
+
+    def periods(
+        self, day: date, opening: time, closing: time
+    ) -> list[tuple[time, int, int]]:
+        """Entries and exits of each period of `day` between opening and closing.
+
+        Each row is the end of the period and its figures; periods with nobody are 0.
+        """
+        figures = self.history.get(day.isoformat(), {})
+        rows = []
+        start = datetime.combine(day, opening)
+        end = datetime.combine(day, closing)
+        while start + PERIOD <= end:
+            entries, exits = figures.get(period_start(start), (0, 0))
+            rows.append(((start + PERIOD).time(), entries, exits))
+            start += PERIOD
+        return rows
+
+    def _add_history(self, moment: datetime, entries: int, exits: int) -> None:
+        day = self.history.setdefault(moment.date().isoformat(), {})
+        figures = day.setdefault(period_start(moment), [0, 0])
+        figures[0] = max(0, figures[0] + entries)
+        figures[1] = max(0, figures[1] + exits)
 
     def reset_occupancy(self) -> None:
         """Forget who is inside (people were miscounted), keeping today's passages."""
@@ -108,7 +174,8 @@ class DoorCount:
             values["last_passage"] = Passage(values["last_passage"])
         return cls(**values)
 
-    def _count_today(self, entries: int, exits: int) -> None:
+    def _count_today(self, entries: int, exits: int, now: datetime) -> None:
+        self._add_history(now, entries, exits)
         self.entries_today = max(0, self.entries_today + entries)
         self.exits_today = max(0, self.exits_today + exits)
         self.occupancy = max(0, self.occupancy + entries)

@@ -237,13 +237,13 @@ class IotLabHub:
         if (board := self._board(board_id)) is None:
             return
         board.counter = totals
-        if self._door(board).apply_totals(totals, dt_util.now().date()):
+        if self._door(board).apply_totals(totals, dt_util.now()):
             self._async_counted(board)
 
     def _async_handle_passage(self, board_id: str, passage: Passage) -> None:
         if (board := self._board(board_id)) is None:
             return
-        self._door(board).apply_passage(passage, dt_util.now().date())
+        self._door(board).apply_passage(passage, dt_util.now())
         board.async_notify(Channel.PASSAGE)
         self._async_counted(board)
 
