@@ -5,10 +5,30 @@ from __future__ import annotations
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_BASE_TOPIC, DOMAIN, PLATFORMS
+from .adopt import LegacyAdopter
+from .const import (
+    CONF_AUTO_EXPORT,
+    CONF_BASE_TOPIC,
+    CONF_LEGACY,
+    DOMAIN,
+    LOGGER,
+    PLATFORMS,
+)
+from .export import async_start_auto_export
 from .hub import IotLabConfigEntry, IotLabHub, counters_store
+from .services import async_setup_services
+from .webhook import async_register_webhooks
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the service actions, whether or not an entry is loaded."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
@@ -22,7 +42,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(hub.async_stop)
     await hub.async_start()
+    if entry.options.get(CONF_LEGACY, True):
+        await _async_adopt_legacy_boards(hass, entry)
+    async_register_webhooks(hass, entry)
+    if entry.options.get(CONF_AUTO_EXPORT, False):
+        entry.async_on_unload(async_start_auto_export(hass, entry))
     return True
+
+
+async def _async_adopt_legacy_boards(
+    hass: HomeAssistant, entry: IotLabConfigEntry
+) -> None:
+    """Listen to the seed firmware's fixed topics, from one entry only."""
+    for other in hass.config_entries.async_loaded_entries(DOMAIN):
+        if other.entry_id != entry.entry_id and other.runtime_data.legacy_active:
+            LOGGER.warning(
+                "Legacy boards are already adopted by %s; %s leaves them alone",
+                other.title,
+                entry.title,
+            )
+            return
+    entry.runtime_data.legacy_active = True
+    entry.async_on_unload(await LegacyAdopter(hass, entry.runtime_data).async_start())
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:

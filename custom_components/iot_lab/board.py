@@ -6,12 +6,16 @@ from collections.abc import Callable, Iterable
 from typing import Final
 
 from .counter import DoorCount
-from .protocol import BoardInfo, Capability, Channel, CounterTotals, light_level
+from .legacy import CsvLine
+from .protocol import BoardInfo, Channel, CounterTotals, light_level
 
 type Listener = Callable[[], None]
 
 CALIBRATION: Final = "calibration"
 """Listener key for changes of the light calibration points (not a wire channel)."""
+
+MEASUREMENT: Final = "measurement"
+"""Listener key and attribute of a legacy board's single measurement."""
 
 DEFAULT_DARK: Final = 0.0
 DEFAULT_BRIGHT: Final = 4095.0
@@ -37,13 +41,18 @@ class Board:
         self.oled: str | None = None
         self.counter: CounterTotals | None = None
         self.door: DoorCount | None = None
+        self.measurement: float | None = None
+        self.measurement_unit: str | None = None
+        self.measurement_class: str | None = None
+        self.csv_line: CsvLine | None = None
+        """Last line of an HTTP counter: its text fields name the CSV export."""
         self.calibration_dark = DEFAULT_DARK
         self.calibration_bright = DEFAULT_BRIGHT
         self.entity_keys: set[str] = set()
         self._listeners: dict[str, list[Listener]] = {}
 
     @property
-    def capabilities(self) -> frozenset[Capability]:
+    def capabilities(self) -> frozenset[str]:
         """Capabilities from the last announce (none before the first one)."""
         return self.info.capabilities if self.info else frozenset()
 

@@ -28,3 +28,23 @@ SIGNAL_BOARD_ANNOUNCED: Final = "iot_lab_board_announced_{}"
 
 MAX_PENDING_BOARDS: Final = 1000
 """Boards heard from but not yet announced that are kept in memory at most."""
+
+# Options (set in the options flow).
+CONF_LEGACY: Final = "legacy"
+CONF_OPENING: Final = "opening_time"
+CONF_CLOSING: Final = "closing_time"
+CONF_AUTO_EXPORT: Final = "auto_export"
+CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+CONF_CSV_COUNTERS: Final = "csv_counters"
+"""Counter id -> webhook id of each HTTP (CSV) door counter."""
+CONF_SFTP: Final = "sftp"
+CONF_PRIVATE_KEY: Final = "private_key"
+CONF_REMOTE_DIR: Final = "remote_dir"
+
+DEFAULT_OPENING: Final = "08:00:00"
+DEFAULT_CLOSING: Final = "19:00:00"
+DEFAULT_SFTP_PORT: Final = 22
+
+SERVICE_EXPORT_COUNTS: Final = "export_counts"
+ATTR_DATE: Final = "date"
+EXPORT_FOLDER: Final = ("iot_lab", "exports")

@@ -6,11 +6,21 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_CSV_COUNTERS, CONF_PRIVATE_KEY
 from .hub import IotLabConfigEntry
 
-TO_REDACT = {"password", "username", "webhook_id", "private_key", "token"}
+TO_REDACT = {
+    CONF_CSV_COUNTERS,
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PRIVATE_KEY,
+    CONF_USERNAME,
+    "token",
+    "webhook_id",
+}
 
 
 async def async_get_config_entry_diagnostics(

@@ -14,14 +14,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .board import Board
 from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
 from .hub import IotLabConfigEntry, IotLabHub
-from .protocol import Capability
 
 
 @dataclass(frozen=True, kw_only=True)
 class IotLabEntityDescription(EntityDescription):
     """Which boards get the entity, and which state changes it follows."""
 
-    capability: Capability | None
+    capability: str | None
     """The entity exists on boards announcing this capability (None: on every board)."""
     channels: tuple[str, ...] = ()
 

@@ -15,7 +15,7 @@ from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from . import protocol
+from . import legacy, protocol
 from .board import Board
 from .const import (
     DOMAIN,
@@ -25,7 +25,15 @@ from .const import (
     SIGNAL_BOARD_ANNOUNCED,
 )
 from .counter import DoorCount
-from .protocol import Channel, Command, CounterTotals, Passage, ProtocolError
+from .legacy import CsvLine
+from .protocol import (
+    BoardInfo,
+    Channel,
+    Command,
+    CounterTotals,
+    Passage,
+    ProtocolError,
+)
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 1.0
@@ -65,6 +73,10 @@ class IotLabHub:
         self.boards: dict[str, Board] = {}
         self.connected = mqtt.is_connected(hass)
         self._pending = 0
+        self.legacy_active = False
+        """True when this hub adopts the legacy topics (one hub at most)."""
+        self.pending_uploads: set[str] = set()
+        """Exported files not yet on the SFTP server (kept across restarts)."""
         self._warned: set[tuple[str, str]] = set()
         self._unsubscribers: list[Callable[[], None]] = []
         self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)
@@ -73,9 +85,10 @@ class IotLabHub:
     async def async_start(self) -> None:
         """Restore the counters, then subscribe to `<base>/#` and follow the broker."""
         stored = await self._store.async_load() or {}
+        self.pending_uploads = set(stored.get("pending_uploads", []))
         today = dt_util.now().date()
         for board_id, data in stored.get("doors", {}).items():
-            if (board := self._board(board_id)) is not None:
+            if (board := self.board(board_id)) is not None:
                 board.door = DoorCount.from_dict(data)
                 board.door.roll_over(today)
         self._unsubscribers.append(
@@ -123,9 +136,34 @@ class IotLabHub:
     async def async_publish_command(
         self, board_id: str, command: Command, payload: str
     ) -> None:
-        """Send a command to a board (never retained: a board obeys it once)."""
-        topic = protocol.channel_topic(self.base_topic, board_id, command)
+        """Send a command to a board under the base topic."""
+        await self.async_publish(
+            protocol.channel_topic(self.base_topic, board_id, command), payload
+        )
+
+    async def async_publish(self, topic: str, payload: str) -> None:
+        """Send a command (never retained: a board obeys it once)."""
         await mqtt.async_publish(self.hass, topic, payload, qos=1, retain=False)
+
+    @callback
+    def async_apply_csv(self, line: CsvLine) -> bool:
+        """Count one CSV line of an HTTP counter; False when it was counted already."""
+        board = self.async_announce(legacy.csv_board_info(line))
+        if board is None:
+            return False
+        board.csv_line = line
+        if not self._door(board).apply_period(
+            line.period_end,
+            line.entries,
+            line.exits,
+            dt_util.now().replace(tzinfo=None),
+        ):
+            LOGGER.debug(
+                "CSV period %s of %s counted already", line.period_end, line.counter_id
+            )
+            return False
+        self._async_counted(board)
+        return True
 
     async def async_forget_board(self, board_id: str) -> None:
         """Drop a board and clear its retained announce so that it does not come back."""
@@ -149,7 +187,7 @@ class IotLabHub:
             board_id, channel = protocol.split_topic(self.base_topic, msg.topic)
         except ProtocolError as err:
             if not msg.topic.endswith(_COMMAND_SUFFIXES):
-                self._warn(_INVALID_TOPIC, "topic", err)
+                self.warn(_INVALID_TOPIC, "topic", err)
             return
         payload = msg.payload
         try:
@@ -166,24 +204,32 @@ class IotLabHub:
                     board_id, channel, _VALUE_PARSERS[channel](payload)
                 )
         except ProtocolError as err:
-            self._warn(board_id, channel, err)
+            self.warn(board_id, channel, err)
             return
+        self.clear_warning(board_id, channel)
+
+    def clear_warning(self, board_id: str, kind: str) -> None:
+        """A good message of this kind arrived: warn again on the next bad one."""
         if self._warned:
-            self._warned.discard((board_id, channel))
+            self._warned.discard((board_id, kind))
 
     def _async_handle_info(self, board_id: str, payload: protocol.Payload) -> None:
         if not payload:
             self._async_retire_board(board_id)
             return
-        info = protocol.parse_info(board_id, payload)
-        board = self._board(board_id)
+        self.async_announce(protocol.parse_info(board_id, payload))
+
+    @callback
+    def async_announce(self, info: BoardInfo) -> Board | None:
+        """Create or update the board's device and let the platforms add its entities."""
+        board = self.board(info.board_id)
         if board is None or board.info == info:
-            return
+            return board
         if board.info is None:
             self._pending -= 1
             LOGGER.info(
                 "Discovered board %s (%s, firmware %s)",
-                board_id,
+                info.board_id,
                 info.model,
                 info.firmware,
             )
@@ -191,14 +237,15 @@ class IotLabHub:
         device_registry = dr.async_get(self.hass)
         device = device_registry.async_get_or_create(
             config_entry_id=self.entry_id,
-            identifiers={(DOMAIN, board_id)},
+            identifiers={(DOMAIN, info.board_id)},
             manufacturer=MANUFACTURER,
-            serial_number=board_id,
+            serial_number=info.board_id,
         )
         device_registry.async_update_device(
             device.id, model=info.model, name=info.name, sw_version=info.firmware
         )
         async_dispatcher_send(self.hass, self._signal, board)
+        return board
 
     def _async_retire_board(self, board_id: str) -> None:
         """A cleared announce means the board was decommissioned: drop its device."""
@@ -216,32 +263,42 @@ class IotLabHub:
         LOGGER.info("Board %s cleared its announce; its device was removed", board_id)
 
     def _async_handle_status(self, board_id: str, online: bool) -> None:
-        board = self._board(board_id)
-        if board is None or board.online == online:
+        if (board := self.board(board_id)) is not None:
+            self.async_set_online(board, online)
+
+    @callback
+    def async_set_online(self, board: Board, online: bool) -> None:
+        """Record a board's birth or last will; log each change once."""
+        if board.online == online:
             return
         if board.online is not None or not online:
-            LOGGER.info("Board %s is %s", board_id, "online" if online else "offline")
+            LOGGER.info(
+                "Board %s is %s", board.board_id, "online" if online else "offline"
+            )
         board.online = online
         board.async_notify(Channel.STATUS)
 
     def _async_handle_value(self, board_id: str, channel: Channel, value: Any) -> None:
-        board = self._board(board_id)
-        if board is None:
+        if (board := self.board(board_id)) is not None:
+            self.async_set_value(board, channel, value)
+
+    @callback
+    def async_set_value(self, board: Board, key: str, value: Any) -> None:
+        """Store a parsed value on the `Board` attribute named `key` (its channel)."""
+        if getattr(board, key) == value:
             return
-        if getattr(board, channel) == value:
-            return
-        setattr(board, channel, value)
-        board.async_notify(channel)
+        setattr(board, key, value)
+        board.async_notify(key)
 
     def _async_handle_totals(self, board_id: str, totals: CounterTotals) -> None:
-        if (board := self._board(board_id)) is None:
+        if (board := self.board(board_id)) is None:
             return
         board.counter = totals
         if self._door(board).apply_totals(totals, dt_util.now()):
             self._async_counted(board)
 
     def _async_handle_passage(self, board_id: str, passage: Passage) -> None:
-        if (board := self._board(board_id)) is None:
+        if (board := self.board(board_id)) is None:
             return
         self._door(board).apply_passage(passage, dt_util.now())
         board.async_notify(Channel.PASSAGE)
@@ -265,27 +322,40 @@ class IotLabHub:
             if board.door is not None and board.door.roll_over(now.date()):
                 self._async_counted(board)
 
+    @callback
+    def async_queue_upload(self, files: set[str]) -> None:
+        """Remember files to upload until an upload succeeds."""
+        self.pending_uploads |= files
+        self._store.async_delay_save(self._counters_data, SAVE_DELAY)
+
+    @callback
+    def async_uploaded(self, files: set[str]) -> None:
+        """Forget files the server has received."""
+        self.pending_uploads -= files
+        self._store.async_delay_save(self._counters_data, SAVE_DELAY)
+
     def _counters_data(self) -> dict[str, Any]:
         return {
+            "pending_uploads": sorted(self.pending_uploads),
             "doors": {
                 board.board_id: board.door.as_dict()
                 for board in self.boards.values()
                 if board.door is not None
-            }
+            },
         }
 
-    def _board(self, board_id: str) -> Board | None:
+    def board(self, board_id: str) -> Board | None:
         """The board with this id, created on first message within the pending cap."""
         if (board := self.boards.get(board_id)) is not None:
             return board
         if self._pending >= MAX_PENDING_BOARDS:
-            self._warn(board_id, "pending", "too many boards heard but not announced")
+            self.warn(board_id, "pending", "too many boards heard but not announced")
             return None
         self._pending += 1
         board = self.boards[board_id] = Board(board_id)
         return board
 
-    def _warn(self, board_id: str, kind: str, reason: object) -> None:
+    def warn(self, board_id: str, kind: str, reason: object) -> None:
         """Log bad input once per board and kind until that kind is good again."""
         if (board_id, kind) in self._warned or len(self._warned) >= MAX_WARNED:
             LOGGER.debug("Dropped message from %s (%s): %s", board_id, kind, reason)

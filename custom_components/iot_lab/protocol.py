@@ -99,7 +99,8 @@ class BoardInfo:
     model: str
     name: str
     firmware: str
-    capabilities: frozenset[Capability]
+    capabilities: frozenset[str]
+    """Members of `Capability` (or of an adopter's own enum for legacy boards)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def is_valid_board_id(board_id: object) -> bool:
 def validate_board_id(board_id: object) -> str:
     """Return `board_id` if valid, else raise `ProtocolError`."""
     if not is_valid_board_id(board_id):
-        raise ProtocolError(f"invalid board id {_shorten(board_id)}")
+        raise ProtocolError(f"invalid board id {shorten(board_id)}")
     assert isinstance(board_id, str)
     return board_id
 
@@ -131,9 +132,9 @@ def slugify_board_id(raw: object) -> str:
     cleaned, so that two hostile values can never collapse onto a real board's id.
     """
     if not isinstance(raw, str) or not raw or len(raw) > MAX_FIELD_LENGTH:
-        raise ProtocolError(f"invalid identifier {_shorten(raw)}")
+        raise ProtocolError(f"invalid identifier {shorten(raw)}")
     if _CONTROL_RE.search(raw) or any(c in raw for c in "/+#") or ".." in raw:
-        raise ProtocolError(f"invalid identifier {_shorten(raw)}")
+        raise ProtocolError(f"invalid identifier {shorten(raw)}")
     slug = _SLUG_STRIP_RE.sub("_", raw.strip().lower()).strip("_-")
     return validate_board_id(slug[:32])
 
@@ -141,7 +142,7 @@ def slugify_board_id(raw: object) -> str:
 def validate_base_topic(base_topic: object) -> str:
     """Return a usable base topic (no wildcards, no empty levels), else raise."""
     if not isinstance(base_topic, str) or not _BASE_TOPIC_RE.fullmatch(base_topic):
-        raise ProtocolError(f"invalid base topic {_shorten(base_topic)}")
+        raise ProtocolError(f"invalid base topic {shorten(base_topic)}")
     return base_topic
 
 
@@ -163,13 +164,13 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
     """
     prefix = f"{base_topic}/"
     if not topic.startswith(prefix):
-        raise ProtocolError(f"topic {_shorten(topic)} is outside {base_topic}/")
+        raise ProtocolError(f"topic {shorten(topic)} is outside {base_topic}/")
     board_id, _, rest = topic[len(prefix) :].partition("/")
     validate_board_id(board_id)
     try:
         return board_id, Channel(rest)
     except ValueError:
-        raise ProtocolError(f"unknown sub-topic {_shorten(rest)}") from None
+        raise ProtocolError(f"unknown sub-topic {shorten(rest)}") from None
 
 
 def decode(payload: Payload) -> str:
@@ -205,14 +206,14 @@ def parse_info(board_id: str, payload: Payload) -> BoardInfo:
         raise ProtocolError("announce is not a JSON object")
     if data.get("id") != board_id:
         raise ProtocolError(
-            f"announce id {_shorten(data.get('id'))} does not match topic id {board_id}"
+            f"announce id {shorten(data.get('id'))} does not match topic id {board_id}"
         )
     caps_raw = data.get("caps")
     if not isinstance(caps_raw, list) or not all(isinstance(c, str) for c in caps_raw):
         raise ProtocolError("announce caps must be a list of strings")
     caps = frozenset(Capability(c) for c in caps_raw if c in Capability)
     if not caps:
-        raise ProtocolError(f"announce has no known capability in {_shorten(caps_raw)}")
+        raise ProtocolError(f"announce has no known capability in {shorten(caps_raw)}")
     return BoardInfo(
         board_id=board_id,
         model=_text_field(data, "model", MAX_FIELD_LENGTH, default="unknown"),
@@ -243,7 +244,7 @@ def parse_status(payload: Payload) -> bool:
         return True
     if text == PAYLOAD_OFFLINE:
         return False
-    raise ProtocolError(f"status {_shorten(text)} is neither online nor offline")
+    raise ProtocolError(f"status {shorten(text)} is neither online nor offline")
 
 
 def parse_light(payload: Payload) -> int:
@@ -275,7 +276,7 @@ def parse_counter(payload: Payload) -> CounterTotals:
     exits = _count_field(data, "exits")
     boot = data.get("boot")
     if not isinstance(boot, str) or not boot or len(boot) > MAX_FIELD_LENGTH:
-        raise ProtocolError(f"counter boot id {_shorten(boot)} is not a short string")
+        raise ProtocolError(f"counter boot id {shorten(boot)} is not a short string")
     if _CONTROL_RE.search(boot):
         raise ProtocolError("counter boot id holds control characters")
     return CounterTotals(entries=entries, exits=exits, boot=boot)
@@ -287,7 +288,7 @@ def parse_passage(payload: Payload) -> Passage:
     try:
         return Passage(text)
     except ValueError:
-        raise ProtocolError(f"passage {_shorten(text)} is neither in nor out") from None
+        raise ProtocolError(f"passage {shorten(text)} is neither in nor out") from None
 
 
 def parse_led(payload: Payload) -> bool:
@@ -297,7 +298,7 @@ def parse_led(payload: Payload) -> bool:
         return True
     if text == PAYLOAD_OFF:
         return False
-    raise ProtocolError(f"LED state {_shorten(text)} is neither ON nor OFF")
+    raise ProtocolError(f"LED state {shorten(text)} is neither ON nor OFF")
 
 
 def led_command(on: bool) -> str:
@@ -326,17 +327,22 @@ def oled_command(text: str) -> str:
     return text
 
 
+def has_control_characters(text: str) -> bool:
+    """Tell whether text holds characters that could corrupt a log line or a screen."""
+    return _CONTROL_RE.search(text) is not None
+
+
 def parse_number(payload: Payload) -> float:
     """Parse a bare decimal number sent as text."""
     text = decode(payload).strip()
     if len(text) > MAX_FIELD_LENGTH:
-        raise ProtocolError(f"number {_shorten(text)} is too long")
+        raise ProtocolError(f"number {shorten(text)} is too long")
     try:
         value = float(text)
     except ValueError:
-        raise ProtocolError(f"{_shorten(text)} is not a number") from None
+        raise ProtocolError(f"{shorten(text)} is not a number") from None
     if not math.isfinite(value):
-        raise ProtocolError(f"{_shorten(text)} is not a finite number")
+        raise ProtocolError(f"{shorten(text)} is not a finite number")
     return value
 
 
@@ -361,7 +367,7 @@ def _count_field(data: dict[str, Any], key: str) -> int:
         or not isinstance(value, int)
         or not 0 <= value <= COUNTER_MAX
     ):
-        raise ProtocolError(f"counter {key} {_shorten(value)} is not a count")
+        raise ProtocolError(f"counter {key} {shorten(value)} is not a count")
     return value
 
 
@@ -405,7 +411,7 @@ def _refuse_constant(name: str) -> float:
     raise ProtocolError(f"JSON constant {name} is not allowed")
 
 
-def _shorten(value: object, limit: int = 40) -> str:
+def shorten(value: object, limit: int = 40) -> str:
     """Render untrusted input safely for a log line."""
     text = repr(value)
     return text if len(text) <= limit else f"{text[: limit - 3]}..."

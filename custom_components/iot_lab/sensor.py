@@ -16,9 +16,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .board import CALIBRATION, Board
+from .board import CALIBRATION, MEASUREMENT, Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
-from .hub import IotLabConfigEntry
+from .hub import IotLabConfigEntry, IotLabHub
+from .legacy import LegacyCapability
 from .protocol import Capability, Channel
 
 PARALLEL_UPDATES = 0
@@ -104,6 +105,18 @@ SENSORS += tuple(
 )
 
 
+MEASUREMENTS: tuple[IotLabSensorEntityDescription, ...] = (
+    IotLabSensorEntityDescription(
+        key="measurement",
+        translation_key="measurement",
+        capability=LegacyCapability.MEASUREMENT,
+        channels=(MEASUREMENT,),
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda board: board.measurement,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: IotLabConfigEntry,
@@ -111,6 +124,9 @@ async def async_setup_entry(
 ) -> None:
     """Add sensors for every board that announces a matching capability."""
     async_setup_board_entities(entry, async_add_entities, SENSORS, IotLabSensor)
+    async_setup_board_entities(
+        entry, async_add_entities, MEASUREMENTS, IotLabMeasurementSensor
+    )
 
 
 class IotLabSensor(IotLabEntity, SensorEntity):
@@ -122,3 +138,16 @@ class IotLabSensor(IotLabEntity, SensorEntity):
     def native_value(self) -> StateType:
         """The last good value received."""
         return self.entity_description.value_fn(self.board)
+
+
+class IotLabMeasurementSensor(IotLabSensor):
+    """A legacy sensor whose unit the board chose in its first reading."""
+
+    def __init__(
+        self, hub: IotLabHub, board: Board, description: IotLabEntityDescription
+    ) -> None:
+        """Fix the unit and device class for the life of the entity."""
+        super().__init__(hub, board, description)
+        self._attr_native_unit_of_measurement = board.measurement_unit
+        if board.measurement_class is not None:
+            self._attr_device_class = SensorDeviceClass(board.measurement_class)

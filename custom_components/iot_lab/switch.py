@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 
-from . import protocol
+from . import legacy, protocol
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
+from .legacy import LegacyCapability
 from .protocol import Capability, Channel, Command
 
 PARALLEL_UPDATES = 0
@@ -39,6 +42,17 @@ SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
 )
 
 
+ASSUMED_SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
+    IotLabSwitchEntityDescription(
+        key="led",
+        translation_key="led",
+        capability=LegacyCapability.ASSUMED_LED,
+        command=Command.LED,
+        value_fn=lambda board: board.led,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: IotLabConfigEntry,
@@ -46,6 +60,9 @@ async def async_setup_entry(
 ) -> None:
     """Add switches for every board that announces a matching capability."""
     async_setup_board_entities(entry, async_add_entities, SWITCHES, IotLabSwitch)
+    async_setup_board_entities(
+        entry, async_add_entities, ASSUMED_SWITCHES, IotLabAssumedSwitch
+    )
 
 
 class IotLabSwitch(IotLabEntity, SwitchEntity):
@@ -72,3 +89,25 @@ class IotLabSwitch(IotLabEntity, SwitchEntity):
             self.entity_description.command,
             protocol.led_command(on),
         )
+
+
+class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
+    """The LED of the legacy ESP32 firmware: it obeys `esp32/input` but echoes nothing.
+
+    The state is the last command sent, restored after a restart.
+    """
+
+    _attr_assumed_state = True
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last command as the current state."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None:
+            self.board.led = last.state == STATE_ON
+
+    async def _async_send(self, *, on: bool) -> None:
+        await self.hub.async_publish(
+            legacy.ESP32_LED_TOPIC, legacy.esp32_led_command(on)
+        )
+        self.board.led = on
+        self.async_write_ha_state()
