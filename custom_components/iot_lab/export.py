@@ -30,7 +30,9 @@ from .const import (
     EXPORT_FOLDER,
     LOGGER,
 )
+from .counter import DoorCount
 from .hub import IotLabConfigEntry
+from .protocol import Capability
 
 UPLOAD_TIMEOUT = 30
 
@@ -72,7 +74,7 @@ def opening_hours(options: dict[str, Any]) -> tuple[time, time]:
 
 def export_lines(board: Board, day: date, opening: time, closing: time) -> list[str]:
     """The day's lines of a counter, in the format its CSV board posts."""
-    assert board.door is not None
+    door = board.door or DoorCount(day=day)
     meta = board.csv_line
     name = board.info.name if board.info else board.board_id
     return [
@@ -88,7 +90,7 @@ def export_lines(board: Board, day: date, opening: time, closing: time) -> list[
                 site_code=meta.site_code if meta else "",
             )
         )
-        for end, entries, exits in board.door.periods(day, opening, closing)
+        for end, entries, exits in door.periods(day, opening, closing)
     ]
 
 
@@ -108,7 +110,6 @@ async def async_export(
             f"{line}\n" for line in export_lines(board, day, opening, closing)
         )
         for board in boards
-        if board.door is not None
     }
     await hass.async_add_executor_job(_write_files, files)
     return list(files)
@@ -211,7 +212,11 @@ def async_start_auto_export(
 
     async def run(now: datetime) -> None:
         hub = entry.runtime_data
-        counters = [board for board in hub.announced_boards if board.door is not None]
+        counters = [
+            board
+            for board in hub.announced_boards
+            if Capability.COUNTER in board.capabilities
+        ]
         await async_export_and_upload(hass, entry, counters, now.date())
 
     return async_track_time_change(hass, run, minute=(0, 30), second=30)

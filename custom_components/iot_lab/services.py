@@ -21,6 +21,7 @@ from .board import Board
 from .const import ATTR_DATE, DOMAIN, SERVICE_EXPORT_COUNTS
 from .export import async_export_and_upload
 from .hub import IotLabConfigEntry
+from .protocol import Capability
 
 EXPORT_SCHEMA = vol.Schema(
     {
@@ -69,7 +70,11 @@ def _counter_of_device(
                 continue
             for domain, board_id in device.identifiers:
                 board = entry.runtime_data.boards.get(board_id)
-                if domain == DOMAIN and board is not None and board.door is not None:
+                if (
+                    domain == DOMAIN
+                    and board is not None
+                    and Capability.COUNTER in board.capabilities
+                ):
                     return entry, board
     raise ServiceValidationError(
         translation_domain=DOMAIN,

@@ -1,0 +1,260 @@
+"""The CSV export action, the automatic export and the SFTP upload to a real server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
+import json
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.iot_lab.const import (
+    CONF_AUTO_EXPORT,
+    CONF_BASE_TOPIC,
+    CONF_CLOSING,
+    CONF_OPENING,
+    CONF_REMOTE_DIR,
+    CONF_SFTP,
+    DOMAIN,
+    SERVICE_EXPORT_COUNTS,
+)
+
+from .conftest import Fire, load_fixture
+
+DOOR = "door-1"
+DAY = date(2026, 11, 23)
+
+
+class _SftpServer(asyncssh.SSHServer):
+    """Accepts user `library` with password `s3cret` only."""
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        return username == "library" and password == "s3cret"
+
+
+@pytest.fixture
+async def sftp_server(
+    tmp_path: Path, socket_enabled: None
+) -> AsyncIterator[tuple[int, Path]]:
+    """A real SFTP server on loopback, rooted in a temporary folder."""
+    root = tmp_path / "sftp-root"
+    root.mkdir()
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
+        server_factory=_SftpServer,
+        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
+    )
+    port = server.sockets[0].getsockname()[1]
+    yield port, root
+    server.close()
+    await server.wait_closed()
+
+
+def _sftp_options(port: int, password: str = "s3cret") -> dict[str, Any]:
+    return {
+        CONF_SFTP: {
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_USERNAME: "library",
+            CONF_PASSWORD: password,
+            CONF_REMOTE_DIR: "uploads/iot",
+        }
+    }
+
+
+async def _setup(hass: HomeAssistant, options: dict[str, Any]) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="IoT Lab (iot_lab)",
+        data={CONF_BASE_TOPIC: "iot_lab"},
+        options=options,
+        unique_id="iot_lab",
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _count(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fire: Fire,
+    at: str,
+    totals: tuple[int, int],
+) -> None:
+    hour, minute = (int(part) for part in at.split(":"))
+    freezer.move_to(
+        dt_util.as_utc(
+            datetime(2026, 11, 23, hour, minute, tzinfo=dt_util.get_default_time_zone())
+        )
+    )
+    await fire(
+        DOOR,
+        "counter",
+        json.dumps({"entries": totals[0], "exits": totals[1], "boot": "b1"}),
+    )
+
+
+async def _door_device(hass: HomeAssistant, entry: MockConfigEntry, fire: Fire) -> str:
+    await fire(DOOR, "info", load_fixture("info_counter.json"), retain=True)
+    await fire(DOOR, "status", "online", retain=True)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, DOOR), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def _export(hass: HomeAssistant, device_id: str, day: date | None = DAY) -> Any:
+    data: dict[str, Any] = {"device_id": device_id}
+    if day:
+        data["date"] = day.isoformat()
+    return await hass.services.async_call(
+        DOMAIN, SERVICE_EXPORT_COUNTS, data, blocking=True, return_response=True
+    )
+
+
+async def test_export_writes_one_line_per_half_hour_idempotently(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+) -> None:
+    entry = await _setup(hass, {CONF_OPENING: "08:00:00", CONF_CLOSING: "19:00:00"})
+    device_id = await _door_device(hass, entry, fire)
+    await _count(hass, freezer, fire, "08:10", (0, 0))
+    await _count(hass, freezer, fire, "08:20", (4, 1))
+    await _count(hass, freezer, fire, "13:45", (10, 6))
+    response = await _export(hass, device_id)
+    path = Path(
+        hass.config.path("iot_lab", "exports", "23_11_2026_counterdata-door-1.csv")
+    )
+    assert response == {"files": [str(path)]}
+    lines = path.read_text().splitlines()
+    assert len(lines) == 22
+    assert lines[0] == "2026-11-23,08:30:00,4,1,door-1,Library entrance,,,"
+    assert lines[11] == "2026-11-23,14:00:00,6,5,door-1,Library entrance,,,"
+    assert lines[-1] == "2026-11-23,19:00:00,0,0,door-1,Library entrance,,,"
+    await _export(hass, device_id)
+    assert path.read_text().splitlines() == lines
+
+
+async def test_export_of_a_csv_counter_keeps_its_fields(
+    hass: HomeAssistant,
+    hass_client: Any,
+    mqtt_mock: Any,
+) -> None:
+    entry = await _setup(hass, {"csv_counters": {"ALLI1": "hook"}})
+    client = await hass_client()
+    await client.post("/api/webhook/hook", data=load_fixture("legacy_counter_line.csv"))
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, "csv-alli1"), entry.entry_id
+    )
+    assert device is not None
+    await _export(hass, device.id, date(2024, 5, 12))
+    path = Path(
+        hass.config.path("iot_lab", "exports", "12_05_2024_counterdata-csv-alli1.csv")
+    )
+    assert "2024-5-12,14:30:00,12,9,ALLI1,Counter A,RDCentre,Alliance,ALLI" in (
+        path.read_text().splitlines()
+    )
+
+
+async def test_export_refuses_devices_that_are_not_counters(
+    hass: HomeAssistant, light_board: str, setup_integration: MockConfigEntry
+) -> None:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, light_board), setup_integration.entry_id
+    )
+    assert device is not None
+    for device_id in (device.id, "no-such-device"):
+        with pytest.raises(ServiceValidationError) as err:
+            await _export(hass, device_id, None)
+        assert err.value.translation_key == "not_a_counter"
+
+
+async def test_auto_export_uploads_by_sftp(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: tuple[int, Path],
+) -> None:
+    port, root = sftp_server
+    entry = await _setup(hass, {CONF_AUTO_EXPORT: True, **_sftp_options(port)})
+    await _door_device(hass, entry, fire)
+    await _count(hass, freezer, fire, "09:05", (3, 0))
+    freezer.move_to(freezer.time_to_freeze + timedelta(minutes=25, seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    uploaded = root / "uploads" / "iot" / "23_11_2026_counterdata-door-1.csv"
+    assert uploaded.exists()
+    assert "2026-11-23,09:30:00,3,0,door-1" in uploaded.read_text()
+    assert entry.runtime_data.pending_uploads == set()
+
+
+async def test_failed_upload_keeps_file_raises_issue_and_retries(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: tuple[int, Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port, root = sftp_server
+    entry = await _setup(hass, _sftp_options(port, password="wrong"))
+    device_id = await _door_device(hass, entry, fire)
+    await fire(DOOR, "counter", '{"entries": 2, "exits": 1, "boot": "b1"}')
+    today = dt_util.now().date()
+    response = await _export(hass, device_id, today)
+    local = Path(response["files"][0])
+    assert local.exists()
+    assert entry.runtime_data.pending_uploads == {str(local)}
+    issue_id = f"sftp_upload_failed_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    assert "SFTP upload of 1 file(s) to 127.0.0.1 failed, kept for the next run" in (
+        caplog.text
+    )
+    # The password is fixed: the next run sends what was kept and clears the issue.
+    hass.config_entries.async_update_entry(entry, options=_sftp_options(port))
+    await hass.async_block_till_done()
+    await _export(hass, device_id, today)
+    assert (root / "uploads" / "iot" / local.name).read_text() == local.read_text()
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert entry.runtime_data.pending_uploads == set()
+
+
+async def test_pending_uploads_survive_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: tuple[int, Path],
+) -> None:
+    port, _ = sftp_server
+    entry = await _setup(hass, _sftp_options(port, password="wrong"))
+    device_id = await _door_device(hass, entry, fire)
+    response = await _export(hass, device_id, dt_util.now().date())
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.runtime_data.pending_uploads == set(response["files"])
