@@ -1,0 +1,160 @@
+"""Options flow: settings, SFTP server (tested for real), HTTP counters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.iot_lab.const import (
+    CONF_AUTO_EXPORT,
+    CONF_CLOSING,
+    CONF_CSV_COUNTERS,
+    CONF_LEGACY,
+    CONF_OPENING,
+    CONF_PRIVATE_KEY,
+    CONF_REMOTE_DIR,
+    CONF_SFTP,
+    CONF_WEBHOOK_LOCAL_ONLY,
+)
+
+from .test_export import _SftpServer
+
+
+@pytest.fixture
+async def sftp_port(tmp_path: Path, socket_enabled: None) -> AsyncIterator[int]:
+    """A real SFTP server on loopback accepting library / s3cret."""
+    root = tmp_path / "root"
+    root.mkdir()
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
+        server_factory=_SftpServer,
+        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
+    )
+    yield server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+
+
+async def _open(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": step}
+    )
+
+
+async def test_settings(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await _open(hass, setup_integration, "settings")
+    assert result["step_id"] == "settings"
+    values = {
+        CONF_LEGACY: False,
+        CONF_OPENING: "09:00:00",
+        CONF_CLOSING: "08:00:00",
+        CONF_AUTO_EXPORT: True,
+        CONF_WEBHOOK_LOCAL_ONLY: True,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values
+    )
+    assert result["errors"] == {CONF_CLOSING: "closing_before_opening"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], values | {CONF_CLOSING: "18:00:00"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert setup_integration.options == values | {CONF_CLOSING: "18:00:00"}
+
+
+async def test_sftp_settings_are_tried_before_saving(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, sftp_port: int
+) -> None:
+    base = {CONF_HOST: "127.0.0.1", CONF_PORT: sftp_port, CONF_USERNAME: "library"}
+    result = await _open(hass, setup_integration, "sftp")
+    result = await hass.config_entries.options.async_configure(result["flow_id"], base)
+    assert result["errors"] == {"base": "sftp_credentials"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], base | {CONF_PRIVATE_KEY: "not a key"}
+    )
+    assert result["errors"] == {CONF_PRIVATE_KEY: "invalid_private_key"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], base | {CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    good = base | {CONF_PASSWORD: "s3cret", CONF_REMOTE_DIR: "exports"}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], good)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert setup_integration.options[CONF_SFTP] == good
+
+
+async def test_empty_host_turns_upload_off(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await _open(hass, setup_integration, "sftp")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_PORT: 22}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert setup_integration.options[CONF_SFTP] == {}
+
+
+async def test_add_then_remove_a_csv_counter(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, hass_client: Any
+) -> None:
+    result = await _open(hass, setup_integration, "add_counter")
+    for bad, error in (("../x", "invalid_counter_id"), ("a/b", "invalid_counter_id")):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"counter_id": bad}
+        )
+        assert result["errors"] == {"counter_id": error}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"counter_id": "ALLI1"}
+    )
+    assert result["step_id"] == "counter_added"
+    url = result["description_placeholders"]["url"]
+    assert url.startswith("/api/webhook/") or "/api/webhook/" in url
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    webhook_id = setup_integration.options[CONF_CSV_COUNTERS]["ALLI1"]
+    assert url.endswith(webhook_id)
+    client = await hass_client()
+    response = await client.post(
+        f"/api/webhook/{webhook_id}",
+        data="2024-5-12,14:30:00,12,9,ALLI1,Counter A,RDCentre,Alliance,ALLI",
+    )
+    assert await response.text() == "counted 1 of 1 lines\n"
+
+    result = await _open(hass, setup_integration, "add_counter")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"counter_id": "ALLI1"}
+    )
+    assert result["errors"] == {"counter_id": "counter_exists"}
+
+    result = await _open(hass, setup_integration, "remove_counter")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"counter_id": "ALLI1"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert setup_integration.options[CONF_CSV_COUNTERS] == {}
+
+
+async def test_menu_hides_removal_without_counters(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    result = await hass.config_entries.options.async_init(setup_integration.entry_id)
+    assert result["menu_options"] == ["settings", "sftp", "add_counter"]
