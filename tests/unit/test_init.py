@@ -336,3 +336,18 @@ def _json(data: dict[str, Any]) -> str:
     import json  # noqa: PLC0415
 
     return json.dumps(data)
+
+
+async def test_discovery_of_more_boards_does_not_reload_the_entry(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    light_board: str,
+    fire: Fire,
+) -> None:
+    """Each announce also reaches the MQTT discovery flow, which must not reload us."""
+    hub = setup_integration.runtime_data
+    await fire("climate-1", "info", load_fixture("info_climate.json"), retain=True)
+    await fire("door-1", "info", load_fixture("info_counter.json"), retain=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert setup_integration.runtime_data is hub
+    assert not hass.config_entries.flow.async_progress()
