@@ -118,22 +118,34 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
         if not await mqtt.async_wait_for_mqtt_client(self.hass):
             return self.async_abort(reason="mqtt_not_configured")
         errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
-            except ProtocolError:
-                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
-            else:
-                await self.async_set_unique_id(base_topic)
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=_title(base_topic), data={CONF_BASE_TOPIC: base_topic}
-                )
+        if user_input is not None and (
+            base_topic := await self._async_claim_base_topic(user_input, errors)
+        ):
+            return self.async_create_entry(
+                title=_title(base_topic), data={CONF_BASE_TOPIC: base_topic}
+            )
         return self.async_show_form(
             step_id="user",
             data_schema=_schema(protocol.DEFAULT_BASE_TOPIC),
             errors=errors,
         )
+
+    async def _async_claim_base_topic(
+        self,
+        user_input: dict[str, Any],
+        errors: dict[str, str],
+        current: str | None = None,
+    ) -> str | None:
+        """Validate the base topic and take it as unique id (abort if another has it)."""
+        try:
+            base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
+        except ProtocolError:
+            errors[CONF_BASE_TOPIC] = "invalid_base_topic"
+            return None
+        await self.async_set_unique_id(base_topic)
+        if base_topic != current:
+            self._abort_if_unique_id_configured()
+        return base_topic
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -141,21 +153,17 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
         """Move the entry to another base topic."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
-            except ProtocolError:
-                errors[CONF_BASE_TOPIC] = "invalid_base_topic"
-            else:
-                await self.async_set_unique_id(base_topic)
-                if base_topic != entry.unique_id:
-                    self._abort_if_unique_id_configured()
-                return self.async_update_reload_and_abort(
-                    entry,
-                    unique_id=base_topic,
-                    title=_title(base_topic),
-                    data_updates={CONF_BASE_TOPIC: base_topic},
-                )
+        if user_input is not None and (
+            base_topic := await self._async_claim_base_topic(
+                user_input, errors, current=entry.unique_id
+            )
+        ):
+            return self.async_update_reload_and_abort(
+                entry,
+                unique_id=base_topic,
+                title=_title(base_topic),
+                data_updates={CONF_BASE_TOPIC: base_topic},
+            )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=_schema(entry.data[CONF_BASE_TOPIC]),

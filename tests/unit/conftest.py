@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 import json
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -37,6 +38,8 @@ def fixture_json(name: str) -> dict[str, Any]:
 
 
 type Fire = Callable[..., Any]
+type SftpServer = tuple[int, Path]
+"""Port of a real SFTP server on loopback, and the folder it serves."""
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +104,36 @@ async def climate_board(setup_integration: MockConfigEntry, fire: Fire) -> str:
     await fire(CLIMATE_ID, "info", load_fixture("info_climate.json"), retain=True)
     await fire(CLIMATE_ID, "status", "online", retain=True)
     return CLIMATE_ID
+
+
+class _SftpAuth(asyncssh.SSHServer):
+    """Accepts user `library` with password `s3cret` only."""
+
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        return username == "library" and password == "s3cret"
+
+
+@pytest.fixture
+async def sftp_server(
+    tmp_path: Path, socket_enabled: None
+) -> AsyncIterator[SftpServer]:
+    """A real SFTP server on loopback, rooted in a temporary folder."""
+    root = tmp_path / "sftp-root"
+    root.mkdir()
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
+        server_factory=_SftpAuth,
+        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
+    )
+    port = server.sockets[0].getsockname()[1]
+    yield port, root
+    server.close()
+    await server.wait_closed()

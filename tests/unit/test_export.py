@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
-import asyncssh
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -32,43 +30,10 @@ from custom_components.iot_lab.const import (
     SERVICE_EXPORT_COUNTS,
 )
 
-from .conftest import Fire, load_fixture
+from .conftest import Fire, SftpServer, load_fixture
 
 DOOR = "door-1"
 DAY = date(2026, 11, 23)
-
-
-class _SftpServer(asyncssh.SSHServer):
-    """Accepts user `library` with password `s3cret` only."""
-
-    def begin_auth(self, username: str) -> bool:
-        return True
-
-    def password_auth_supported(self) -> bool:
-        return True
-
-    def validate_password(self, username: str, password: str) -> bool:
-        return username == "library" and password == "s3cret"
-
-
-@pytest.fixture
-async def sftp_server(
-    tmp_path: Path, socket_enabled: None
-) -> AsyncIterator[tuple[int, Path]]:
-    """A real SFTP server on loopback, rooted in a temporary folder."""
-    root = tmp_path / "sftp-root"
-    root.mkdir()
-    server = await asyncssh.listen(
-        "127.0.0.1",
-        0,
-        server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
-        server_factory=_SftpServer,
-        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
-    )
-    port = server.sockets[0].getsockname()[1]
-    yield port, root
-    server.close()
-    await server.wait_closed()
 
 
 def _sftp_options(port: int, password: str = "s3cret") -> dict[str, Any]:
@@ -200,7 +165,7 @@ async def test_auto_export_uploads_by_sftp(
     freezer: FrozenDateTimeFactory,
     mqtt_mock: Any,
     fire: Fire,
-    sftp_server: tuple[int, Path],
+    sftp_server: SftpServer,
 ) -> None:
     port, root = sftp_server
     entry = await _setup(hass, {CONF_AUTO_EXPORT: True, **_sftp_options(port)})
@@ -219,7 +184,7 @@ async def test_failed_upload_keeps_file_raises_issue_and_retries(
     hass: HomeAssistant,
     mqtt_mock: Any,
     fire: Fire,
-    sftp_server: tuple[int, Path],
+    sftp_server: SftpServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     port, root = sftp_server
@@ -249,7 +214,7 @@ async def test_pending_uploads_survive_a_restart(
     hass: HomeAssistant,
     mqtt_mock: Any,
     fire: Fire,
-    sftp_server: tuple[int, Path],
+    sftp_server: SftpServer,
 ) -> None:
     port, _ = sftp_server
     entry = await _setup(hass, _sftp_options(port, password="wrong"))

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import asyncssh
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.iot_lab.const import (
@@ -25,24 +21,7 @@ from custom_components.iot_lab.const import (
     CONF_WEBHOOK_LOCAL_ONLY,
 )
 
-from .test_export import _SftpServer
-
-
-@pytest.fixture
-async def sftp_port(tmp_path: Path, socket_enabled: None) -> AsyncIterator[int]:
-    """A real SFTP server on loopback accepting library / s3cret."""
-    root = tmp_path / "root"
-    root.mkdir()
-    server = await asyncssh.listen(
-        "127.0.0.1",
-        0,
-        server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
-        server_factory=_SftpServer,
-        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
-    )
-    yield server.sockets[0].getsockname()[1]
-    server.close()
-    await server.wait_closed()
+from .conftest import SftpServer
 
 
 async def _open(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:
@@ -78,9 +57,10 @@ async def test_settings(
 
 
 async def test_sftp_settings_are_tried_before_saving(
-    hass: HomeAssistant, setup_integration: MockConfigEntry, sftp_port: int
+    hass: HomeAssistant, setup_integration: MockConfigEntry, sftp_server: SftpServer
 ) -> None:
-    base = {CONF_HOST: "127.0.0.1", CONF_PORT: sftp_port, CONF_USERNAME: "library"}
+    port, _ = sftp_server
+    base = {CONF_HOST: "127.0.0.1", CONF_PORT: port, CONF_USERNAME: "library"}
     result = await _open(hass, setup_integration, "sftp")
     result = await hass.config_entries.options.async_configure(result["flow_id"], base)
     assert result["errors"] == {"base": "sftp_credentials"}
