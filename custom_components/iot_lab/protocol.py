@@ -128,11 +128,15 @@ def validate_board_id(board_id: object) -> str:
 def slugify_board_id(raw: object) -> str:
     """Turn a free-form identifier (legacy sensor ids) into a board id, or refuse it.
 
-    Anything that could steer a topic (`/`, `+`, `#`, NUL, `..`) is refused rather than
-    cleaned, so that two hostile values can never collapse onto a real board's id.
+    Anything that could steer a topic (`/`, `+`, `#`, NUL, `..`) or pass for another id
+    (non-ASCII lookalikes) is refused rather than cleaned, so that two hostile values can
+    never collapse onto a real board's id.
     """
     if not isinstance(raw, str) or not raw or len(raw) > MAX_FIELD_LENGTH:
         raise ProtocolError(f"invalid identifier {shorten(raw)}")
+    if not raw.isascii():
+        # Unicode lookalikes ("lаb" with a Cyrillic a) would impersonate other ids.
+        raise ProtocolError(f"identifier {shorten(raw)} is not ASCII")
     if _CONTROL_RE.search(raw) or any(c in raw for c in "/+#") or ".." in raw:
         raise ProtocolError(f"invalid identifier {shorten(raw)}")
     slug = _SLUG_STRIP_RE.sub("_", raw.strip().lower()).strip("_-")

@@ -44,3 +44,36 @@ async def test_diagnostics(
     assert "switch.lab_bench_1_led" not in str(board)
     assert "led" in board["entities"]
     assert result["boards"]["ghost"]["info"] is None
+
+
+async def test_diagnostics_hold_no_secrets(
+    hass: HomeAssistant,
+    hass_client: Any,
+    setup_integration: MockConfigEntry,
+) -> None:
+    secrets = {
+        "sftp": {
+            "host": "sftp.school.example",
+            "port": 22,
+            "username": "library-bot",
+            "password": "hunter2-sftp",
+            "private_key": "-----BEGIN OPENSSH PRIVATE KEY-----abc",
+            "remote_dir": "counts",
+        },
+        "csv_counters": {"ALLI1": "f00dfeedcafe0123456789"},
+    }
+    hass.config_entries.async_update_entry(setup_integration, options=secrets)
+    await hass.async_block_till_done()
+    result = await get_diagnostics_for_config_entry(
+        hass, hass_client, setup_integration
+    )
+    text = str(result)
+    for secret in (
+        "sftp.school.example",
+        "library-bot",
+        "hunter2-sftp",
+        "BEGIN OPENSSH",
+        "f00dfeedcafe0123456789",
+    ):
+        assert secret not in text
+    assert result["entry"]["options"]["sftp"]["remote_dir"] == "counts"
