@@ -111,4 +111,8 @@ async def test_hostile_input_everywhere(
     topics = [call.args[0] for call in mqtt_mock.async_publish.call_args_list]
     assert sorted(topics) == ["iot_lab/lab-2/led/set", "iot_lab/lab-2/oled/set"]
     assert all(SAFE_TOPIC.match(topic) for topic in topics)
-    assert hass.states.get("sensor.bench_2_light_raw").state == "unknown"
+    light = er.async_get(hass).async_get_entity_id(
+        "sensor", "iot_lab", "lab-2_light_raw"
+    )
+    assert light is not None
+    assert hass.states.get(light).state == "unknown"
