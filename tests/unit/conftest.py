@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import asyncssh
 from homeassistant.core import HomeAssistant
+from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -19,6 +21,21 @@ from pytest_homeassistant_custom_component.common import (
 # `custom_components` package, which would otherwise shadow ours.
 import custom_components.iot_lab  # noqa: F401
 from custom_components.iot_lab.const import CONF_BASE_TOPIC, DOMAIN
+
+# Property tests: 2,000 examples per parser in CI; HYPOTHESIS_PROFILE=slow for deep runs.
+settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "slow",
+    max_examples=50_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 BASE = "iot_lab"

@@ -1,0 +1,129 @@
+"""Property tests of the older firmware's parsers: a clean value or ProtocolError, only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+import json
+from typing import Any
+
+from hypothesis import given, strategies as st
+
+from custom_components.iot_lab import legacy, protocol
+from custom_components.iot_lab.protocol import ProtocolError
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+LEGACY_KEYS = st.sampled_from(
+    ["temperature", "humidity", "status", "valeur", "idCapteur", "unite", "x"]
+)
+LEGACY_OBJECTS = st.dictionaries(LEGACY_KEYS, JSON_VALUES, max_size=4)
+PAYLOADS = (
+    st.binary(max_size=200)
+    | st.text(max_size=200)
+    | LEGACY_OBJECTS.map(lambda data: json.dumps(data, allow_nan=True))
+)
+
+
+def _no_other_error(parser: Any, payload: Any) -> Any:
+    try:
+        return parser(payload)
+    except ProtocolError:
+        return None
+
+
+@given(PAYLOADS)
+def test_esp32_output(payload: bytes | str) -> None:
+    value = _no_other_error(legacy.parse_esp32_output, payload)
+    assert value is None or (isinstance(value, int) and 0 <= value <= 4095)
+
+
+@given(PAYLOADS)
+def test_dht11_data(payload: bytes | str) -> None:
+    result = _no_other_error(legacy.parse_dht11_data, payload)
+    if result is not None:
+        temperature, humidity = result
+        assert temperature is not None or humidity is not None
+        assert temperature is None or -40 <= temperature <= 80
+        assert humidity is None or 0 <= humidity <= 100
+
+
+@given(PAYLOADS)
+def test_dht11_status(payload: bytes | str) -> None:
+    assert _no_other_error(legacy.parse_dht11_status, payload) in (True, False, None)
+
+
+@given(PAYLOADS)
+def test_polysource(payload: bytes | str) -> None:
+    reading = _no_other_error(legacy.parse_polysource, payload)
+    if reading is not None:
+        assert protocol.is_valid_board_id(reading.board.board_id)
+        assert reading.board.board_id.startswith("poly-")
+        assert reading.unit is None or not protocol.has_control_characters(reading.unit)
+        assert not protocol.has_control_characters(reading.board.name)
+
+
+@given(st.text(max_size=300))
+def test_csv_line(line: str) -> None:
+    parsed = _no_other_error(legacy.parse_csv_line, line)
+    if parsed is not None:
+        assert protocol.is_valid_board_id(parsed.board_id)
+        assert parsed.entries >= 0
+        assert parsed.exits >= 0
+
+
+@given(st.binary(max_size=2000))
+def test_csv_body(body: bytes) -> None:
+    lines = _no_other_error(legacy.parse_csv_body, body)
+    assert lines is None or all(isinstance(line, legacy.CsvLine) for line in lines)
+
+
+FIELD = st.text(
+    alphabet=st.characters(codec="ascii", categories=["L", "N"]),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    FIELD,
+    FIELD,
+    FIELD,
+    FIELD,
+    FIELD,
+)
+def test_csv_line_round_trip(
+    moment: datetime,
+    entries: int,
+    exits: int,
+    counter_id: str,
+    name: str,
+    location: str,
+    site: str,
+    code: str,
+) -> None:
+    line = legacy.CsvLine(
+        period_end=moment.replace(microsecond=0),
+        entries=entries,
+        exits=exits,
+        counter_id=counter_id,
+        name=name,
+        location=location,
+        site=site,
+        site_code=code,
+    )
+    assert legacy.parse_csv_line(legacy.format_csv_line(line)) == line
+
+
+@given(st.text(max_size=64))
+def test_csv_board_id(counter_id: str) -> None:
+    board_id = _no_other_error(legacy.csv_board_id, counter_id)
+    assert board_id is None or protocol.is_valid_board_id(board_id)
