@@ -1,0 +1,410 @@
+"""Simulated lab boards: what each one measures, publishes and obeys.
+
+Pure Python and deterministic for a seed: the runner asks each board for its messages
+at a given simulated time and hands it the commands received. Topics and payloads come
+from the integration's own protocol module, so the simulator speaks exactly the wire
+contract the ESPHome firmware speaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+import json
+import math
+import random
+import secrets
+
+from custom_components.iot_lab import legacy, protocol
+from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel, Command
+
+FIRMWARE = "sim-1.0.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One MQTT publish."""
+
+    topic: str
+    payload: str
+    retain: bool = False
+
+
+@dataclass
+class Board:
+    """A board of the wire contract: announce, birth / last will, readings."""
+
+    base_topic: str
+    info: BoardInfo
+    rng: random.Random
+    interval: timedelta = timedelta(seconds=30)
+    next_reading: datetime | None = None
+    paused: bool = False
+
+    def topic(self, channel: Channel | Command) -> str:
+        """`<base>/<id>/<channel>`, built by the protocol module."""
+        return protocol.channel_topic(self.base_topic, self.info.board_id, channel)
+
+    def will(self) -> Message | None:
+        """The last will the broker publishes when the board vanishes."""
+        return Message(self.topic(Channel.STATUS), protocol.PAYLOAD_OFFLINE, True)
+
+    @property
+    def command_topics(self) -> list[str]:
+        """Topics this board subscribes to."""
+        return []
+
+    def announce(self) -> list[Message]:
+        """Retained announce and birth, as the firmware sends them on connect."""
+        return [
+            Message(self.topic(Channel.INFO), protocol.info_payload(self.info), True),
+            Message(self.topic(Channel.STATUS), protocol.PAYLOAD_ONLINE, True),
+        ]
+
+    def state(self) -> list[Message]:
+        """Retained state to publish on connect (LED, OLED, counter totals)."""
+        return []
+
+    def due(self, now: datetime) -> list[Message]:
+        """Readings due at `now` (simulated time)."""
+        if self.next_reading is None or now >= self.next_reading:
+            self.next_reading = now + self.interval
+            return [] if self.paused else self.readings(now)
+        return []
+
+    def readings(self, now: datetime) -> list[Message]:
+        """One round of readings."""
+        return []
+
+    def command(self, topic: str, payload: str) -> list[Message]:
+        """Obey a command; return the echoes to publish."""
+        return []
+
+
+def daylight(now: datetime) -> float:
+    """Sunlight from 0 to 1: a sine between 07:00 and 19:00."""
+    hours = now.hour + now.minute / 60 + now.second / 3600
+    if not 7 <= hours <= 19:
+        return 0.0
+    return math.sin(math.pi * (hours - 7) / 12)
+
+
+@dataclass
+class LightBoard(Board):
+    """Photoresistor, LED and OLED (the TTGO LoRa32 board)."""
+
+    led: bool = False
+    oled: str = "IoT Lab"
+    cloud: float = 0.0
+
+    @property
+    def command_topics(self) -> list[str]:
+        """LED and OLED commands."""
+        return [self.topic(Command.LED), self.topic(Command.OLED)]
+
+    def state(self) -> list[Message]:
+        """Echo the LED and the screen, retained."""
+        return [
+            Message(self.topic(Channel.LED), protocol.led_command(self.led), True),
+            Message(self.topic(Channel.OLED), self.oled, True),
+        ]
+
+    def readings(self, now: datetime) -> list[Message]:
+        """Daylight with passing clouds, plus the LED's own glow, on 12 bits."""
+        self.cloud = max(0.0, min(0.8, self.cloud + self.rng.uniform(-0.15, 0.15)))
+        light = 150 + 3600 * daylight(now) * (1 - self.cloud) + (200 if self.led else 0)
+        value = round(min(4095, max(0, light + self.rng.gauss(0, 25))))
+        return [Message(self.topic(Channel.LIGHT), str(value))]
+
+    def command(self, topic: str, payload: str) -> list[Message]:
+        """Switch the LED or show a text, then echo the new state."""
+        try:
+            if topic == self.topic(Command.LED):
+                self.led = protocol.parse_led(payload)
+                return [self.state()[0]]
+            if topic == self.topic(Command.OLED):
+                self.oled = protocol.oled_command(protocol.parse_oled(payload))
+                return [self.state()[1]]
+        except protocol.ProtocolError:
+            pass  # The firmware ignores what it cannot parse.
+        return []
+
+
+@dataclass
+class ClimateBoard(Board):
+    """DHT11: integer readings drifting slowly around a room's climate."""
+
+    temperature: float = 21.0
+    humidity: float = 45.0
+
+    def readings(self, now: datetime) -> list[Message]:
+        """DHT11 resolution: whole degrees and whole percents."""
+        target = 19 + 4 * daylight(now)
+        self.temperature += 0.1 * (target - self.temperature) + self.rng.gauss(0, 0.2)
+        self.humidity = min(
+            90,
+            max(
+                20, self.humidity + self.rng.gauss(0, 0.6) - 0.02 * (self.humidity - 45)
+            ),
+        )
+        return [
+            Message(self.topic(Channel.TEMPERATURE), str(round(self.temperature))),
+            Message(self.topic(Channel.HUMIDITY), str(round(self.humidity))),
+        ]
+
+
+OPENING = time(8, 0)
+CLOSING = time(19, 0)
+
+
+def arrivals_per_minute(now: datetime) -> float:
+    """Library visits: a morning rush, a lunch dip, an afternoon peak; none at night."""
+    hours = now.hour + now.minute / 60
+    if not OPENING.hour <= hours < CLOSING.hour:
+        return 0.0
+    morning = math.exp(-((hours - 9.5) ** 2) / 1.5)
+    afternoon = math.exp(-((hours - 15.0) ** 2) / 3.0)
+    return 0.3 + 1.5 * morning + 2.0 * afternoon
+
+
+@dataclass
+class DoorBoard(Board):
+    """Two infrared beams at the door: passages and cumulative totals since boot."""
+
+    entries: int = 0
+    exits: int = 0
+    inside: int = 0
+    boot: str = field(default_factory=lambda: secrets.token_hex(4))
+    last_tick: datetime | None = None
+
+    def state(self) -> list[Message]:
+        """Retained totals since boot."""
+        return [self._totals()]
+
+    def _totals(self) -> Message:
+        payload = json.dumps(
+            {"entries": self.entries, "exits": self.exits, "boot": self.boot}
+        )
+        return Message(self.topic(Channel.COUNTER), payload, True)
+
+    def due(self, now: datetime) -> list[Message]:
+        """Passages since the last tick, each followed by the new totals."""
+        last, self.last_tick = self.last_tick, now
+        if last is None or self.paused:
+            return []
+        minutes = (now - last).total_seconds() / 60
+        messages: list[Message] = []
+        arrivals = self._poisson(arrivals_per_minute(now) * minutes)
+        # Everybody leaves by closing time; otherwise about as many leave as arrive.
+        leaving_rate = 0.15 if arrivals_per_minute(now) else 1.0
+        departures = min(
+            self.inside + arrivals, self._poisson(self.inside * leaving_rate * minutes)
+        )
+        for passage in [protocol.Passage.IN] * arrivals + [
+            protocol.Passage.OUT
+        ] * departures:
+            if passage is protocol.Passage.IN:
+                self.entries += 1
+                self.inside += 1
+            else:
+                self.exits += 1
+                self.inside -= 1
+            messages += [Message(self.topic(Channel.PASSAGE), passage), self._totals()]
+        return messages
+
+    def _poisson(self, mean: float) -> int:
+        count, threshold, product = 0, math.exp(-min(mean, 50)), self.rng.random()
+        while product > threshold:
+            count += 1
+            product *= self.rng.random()
+        return count
+
+
+@dataclass
+class LegacyEsp32(Board):
+    """The seed ESP32: a bare number on esp32/output, obeys on/off, echoes nothing."""
+
+    led: bool = False
+
+    def announce(self) -> list[Message]:
+        """The old firmware announces nothing."""
+        return []
+
+    def will(self) -> Message | None:
+        """Nor does it leave a last will."""
+        return None
+
+    @property
+    def command_topics(self) -> list[str]:
+        """The LED command topic of the seed firmware."""
+        return [legacy.ESP32_LED_TOPIC]
+
+    def readings(self, now: datetime) -> list[Message]:
+        """0..4000 like the seed project's analogRead."""
+        value = round(100 + 3800 * daylight(now) * self.rng.uniform(0.7, 1.0))
+        return [Message(legacy.ESP32_LIGHT_TOPIC, str(value))]
+
+    def command(self, topic: str, payload: str) -> list[Message]:
+        """Obey `on` / `off` silently."""
+        self.led = payload.strip() == "on"
+        return []
+
+
+@dataclass
+class LegacyDht11(Board):
+    """The seed DHT11 board: JSON readings and a JSON status."""
+
+    temperature: float = 22.0
+
+    def announce(self) -> list[Message]:
+        """Its status message, retained."""
+        return [
+            Message(legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "online"}), True)
+        ]
+
+    def will(self) -> Message | None:
+        """Its last will is the JSON status."""
+        return Message(
+            legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "offline"}), True
+        )
+
+    def readings(self, now: datetime) -> list[Message]:
+        """Integer temperature and humidity in one JSON object."""
+        self.temperature += self.rng.gauss(0, 0.3) - 0.05 * (self.temperature - 22)
+        payload = {
+            "temperature": round(self.temperature),
+            "humidity": self.rng.randint(40, 60),
+        }
+        return [Message(legacy.DHT11_DATA_TOPIC, json.dumps(payload))]
+
+
+@dataclass
+class LegacyPolysource(Board):
+    """The seed multi-sensor gateway: one JSON message per sensor."""
+
+    def announce(self) -> list[Message]:
+        """Nothing: sensors appear with their first reading."""
+        return []
+
+    def will(self) -> Message | None:
+        """No last will either."""
+        return None
+
+    def readings(self, now: datetime) -> list[Message]:
+        """A water level in metres and a room temperature."""
+        level = round(
+            2.5 + math.sin(now.timestamp() / 3600) + self.rng.gauss(0, 0.05), 2
+        )
+        temperature = round(20 + 3 * daylight(now) + self.rng.gauss(0, 0.2), 1)
+        return [
+            Message(
+                legacy.POLYSOURCE_TOPIC,
+                json.dumps({"valeur": level, "idCapteur": "Test_4G", "unite": "m"}),
+            ),
+            Message(
+                legacy.POLYSOURCE_TOPIC,
+                json.dumps(
+                    {"valeur": temperature, "idCapteur": "Salle_B", "unite": "°C"}
+                ),
+            ),
+        ]
+
+
+@dataclass
+class CsvCounter:
+    """The ESP8266 entrance counter that cannot do MQTT: a CSV line every 30 minutes."""
+
+    counter_id: str
+    rng: random.Random
+    period_start: datetime | None = None
+
+    def due(self, now: datetime) -> list[str]:
+        """Lines for every 30-minute period that ended since the last call."""
+        period = timedelta(minutes=30)
+        floor = now.replace(minute=now.minute // 30 * 30, second=0, microsecond=0)
+        if self.period_start is None:
+            self.period_start = floor - period
+        lines = []
+        while self.period_start + period <= floor:
+            end = self.period_start + period
+            rate = arrivals_per_minute(self.period_start) * 30
+            entries = round(rate * self.rng.uniform(0.8, 1.2))
+            exits = round(rate * self.rng.uniform(0.7, 1.1))
+            lines.append(
+                legacy.format_csv_line(
+                    legacy.CsvLine(
+                        period_end=end,
+                        entries=entries,
+                        exits=exits,
+                        counter_id=self.counter_id,
+                        name="Counter A",
+                        location="RDCentre",
+                        site="Alliance",
+                        site_code="ALLI",
+                    )
+                )
+            )
+            self.period_start = end
+        return lines
+
+
+def make_boards(
+    base_topic: str, count: int, rng: random.Random, *, legacy_boards: bool = True
+) -> list[Board]:
+    """`count` boards of each kind, plus one board of each older format."""
+    boards: list[Board] = []
+    for index in range(1, count + 1):
+        boards.append(
+            LightBoard(
+                base_topic,
+                BoardInfo(
+                    f"lab-{index}",
+                    "light-oled",
+                    f"Lab bench {index}",
+                    FIRMWARE,
+                    frozenset({Capability.LIGHT, Capability.LED, Capability.OLED}),
+                ),
+                random.Random(rng.random()),
+                interval=timedelta(seconds=10),
+            )
+        )
+        boards.append(
+            ClimateBoard(
+                base_topic,
+                BoardInfo(
+                    f"climate-{index}",
+                    "climate-dht11",
+                    f"Climate corner {index}",
+                    FIRMWARE,
+                    frozenset({Capability.TEMPERATURE, Capability.HUMIDITY}),
+                ),
+                random.Random(rng.random()),
+            )
+        )
+        boards.append(
+            DoorBoard(
+                base_topic,
+                BoardInfo(
+                    f"door-{index}",
+                    "door-counter",
+                    f"Library entrance {index}",
+                    FIRMWARE,
+                    frozenset({Capability.COUNTER}),
+                ),
+                random.Random(rng.random()),
+                # A new boot id on every start, seed or not: this is a new boot.
+            )
+        )
+    if legacy_boards:
+        boards += [
+            LegacyEsp32(base_topic, legacy.ESP32_BOARD, random.Random(rng.random())),
+            LegacyDht11(base_topic, legacy.DHT11_BOARD, random.Random(rng.random())),
+            LegacyPolysource(
+                base_topic,
+                BoardInfo(
+                    "polysource", "polysource", "Polysource", "legacy", frozenset()
+                ),
+                random.Random(rng.random()),
+            ),
+        ]
+    return boards
