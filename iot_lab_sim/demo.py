@@ -1,0 +1,123 @@
+"""`scripts/demo`: a populated Home Assistant with simulated boards, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, time as day_time
+import logging
+import shutil
+import signal
+import sys
+import time
+from types import FrameType
+
+from .harness import ROOT, HarnessError, Stack, run_stack
+
+DEMO_DIR = ROOT / ".demo"
+
+
+class StopSignalError(Exception):
+    """Ctrl-C or SIGTERM: leave the wait and stop everything."""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Options of the demo."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo",
+        description="Run Home Assistant with IoT Lab, an MQTT broker and simulated "
+        "boards on this machine, until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep .demo/ from the last run (history, token, dashboard edits)",
+    )
+    parser.add_argument("--boards", type=int, default=1, help="boards of each kind")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=10.0,
+        help="simulated time runs this many times faster (default 10)",
+    )
+    parser.add_argument("--seed", type=int, help="seed for repeatable readings")
+    parser.add_argument(
+        "--start",
+        help="simulated start time, ISO format (default: today 09:00, opening hours)",
+    )
+    parser.add_argument("--port", type=int, default=8123, help="HTTP port if free")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise StopSignalError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start everything, print how to get in, wait for Ctrl-C, stop everything."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="[demo] %(message)s",
+    )
+    start = args.start or datetime.combine(datetime.now().date(), day_time(9, 0))
+    if isinstance(start, datetime):
+        start = start.isoformat(timespec="seconds")
+    sim_options = ["--speed", str(args.speed), "--start", start]
+    if args.seed is not None:
+        sim_options += ["--seed", str(args.seed)]
+    if not args.keep:
+        shutil.rmtree(DEMO_DIR / "logs", ignore_errors=True)
+    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    began = time.monotonic()
+    try:
+        with Stack(DEMO_DIR / "logs") as stack:
+            try:
+                demo = run_stack(
+                    stack,
+                    DEMO_DIR / "config",
+                    keep=args.keep,
+                    http_port=args.port,
+                    simulator_options=sim_options,
+                    board_count=args.boards,
+                )
+            except HarnessError as err:
+                print(f"\n[demo] FAILED: {err}", file=sys.stderr)
+                print(f"[demo] logs are in {DEMO_DIR / 'logs'}", file=sys.stderr)
+                return 1
+            pids = ", ".join(f"{s.name} {s.pid}" for s in stack.services)
+            print(
+                f"""
+IoT Lab demo is ready after {time.monotonic() - began:.0f} s.
+
+  Dashboard:  {demo.url}{demo.dashboard}
+  Home:       {demo.url}/
+  MQTT:       {"127.0.0.1"}:{demo.broker_port} (no password)
+  API token:  {DEMO_DIR / "access.json"}  ({{"url": ..., "token": ...}})
+  Logs:       {DEMO_DIR / "logs"}  (processes: {pids})
+
+  LOCAL DEMO ONLY: anyone on 127.0.0.1 gets in WITHOUT a password
+  (trusted_networks with allow_bypass_login). Home Assistant listens on 127.0.0.1 only.
+
+  Simulated time runs x{args.speed:g} from {start}. Ctrl-C stops everything.
+""",
+                flush=True,
+            )
+            while True:
+                for service in stack.services:
+                    service.check_alive()
+                time.sleep(1)
+    except StopSignalError:
+        print("\n[demo] stopping...", flush=True)
+    except HarnessError as err:
+        print(f"\n[demo] {err}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("[demo] every process is stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
