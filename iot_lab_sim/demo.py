@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, time as day_time
+import json
 import logging
 import shutil
 import signal
 import sys
 import time
 from types import FrameType
+from urllib.parse import urlsplit
 
-from .harness import ROOT, HarnessError, Stack, run_stack
+from .harness import ROOT, HarnessError, Stack, boards, run_stack, save_dashboard
 
 DEMO_DIR = ROOT / ".demo"
+REFRESH_EVERY = 10
+LOGGER = logging.getLogger(__name__)
 
 
 class StopSignalError(Exception):
@@ -66,8 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     sim_options = ["--speed", str(args.speed), "--start", start]
     if args.seed is not None:
         sim_options += ["--seed", str(args.seed)]
+    port = args.port
     if not args.keep:
         shutil.rmtree(DEMO_DIR / "logs", ignore_errors=True)
+    elif (access := DEMO_DIR / "access.json").exists():
+        # Home Assistant keeps its HTTP settings in storage after the first start.
+        port = urlsplit(json.loads(access.read_text())["url"]).port or port
     signal.signal(signal.SIGINT, _raise_stop)
     signal.signal(signal.SIGTERM, _raise_stop)
     began = time.monotonic()
@@ -78,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                     stack,
                     DEMO_DIR / "config",
                     keep=args.keep,
-                    http_port=args.port,
+                    http_port=port,
                     simulator_options=sim_options,
                     board_count=args.boards,
                 )
@@ -104,10 +112,20 @@ IoT Lab demo is ready after {time.monotonic() - began:.0f} s.
 """,
                 flush=True,
             )
+            known = boards(demo.api)
+            next_refresh = time.monotonic() + REFRESH_EVERY
             while True:
                 for service in stack.services:
                     service.check_alive()
                 time.sleep(1)
+                if time.monotonic() > next_refresh:
+                    # Boards of older firmware appear with their first reading.
+                    next_refresh = time.monotonic() + REFRESH_EVERY
+                    current = boards(demo.api)
+                    if current != known:
+                        save_dashboard(demo.api, current)
+                        LOGGER.info("dashboard updated: %d boards", len(current))
+                        known = current
     except StopSignalError:
         print("\n[demo] stopping...", flush=True)
     except HarnessError as err:

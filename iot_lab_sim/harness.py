@@ -502,6 +502,16 @@ def onboarding_done(url: str) -> bool:
     return all(step.get("done") for step in steps)
 
 
+def confirm_http_config(api: HomeAssistant) -> None:
+    """Confirm the HTTP settings taken from the YAML, as the user's Confirm button does.
+
+    Home Assistant moves `http:` from YAML into storage on the first start, as a trial
+    that it reverts (and restarts for) after five minutes unless it is confirmed.
+    """
+    if api.ws("http/config").get("pending") is not None:
+        api.ws("http/config/promote")
+
+
 def create_long_lived_token(url: str, access_token: str, name: str) -> str:
     """A long-lived access token, made through the WebSocket auth API."""
     api = HomeAssistant(url, access_token)
@@ -618,6 +628,14 @@ def boards(api: HomeAssistant) -> list[Board]:
 def dashboard_config(board_list: Sequence[Board]) -> dict[str, Any]:
     """A Lovelace dashboard for the boards: one section of cards per board kind."""
     cards: list[dict[str, Any]] = []
+    kinds = ("light_level", "temperature", "occupancy", "measurement")
+    board_list = sorted(
+        board_list,
+        key=lambda b: (
+            next((i for i, k in enumerate(kinds) if b.has(k)), len(kinds)),
+            b.name,
+        ),
+    )
     for board in board_list:
         e = board.entities
         if board.has("light_level"):
@@ -778,7 +796,9 @@ def dashboard_config(board_list: Sequence[Board]) -> dict[str, Any]:
     }
 
 
-def save_dashboard(api: HomeAssistant) -> str:
+def save_dashboard(
+    api: HomeAssistant, board_list: Sequence[Board] | None = None
+) -> str:
     """Create (or update) the IoT Lab dashboard; return its path."""
     existing = {d["url_path"] for d in api.ws("lovelace/dashboards/list")}
     if DASHBOARD_PATH not in existing:
@@ -794,7 +814,7 @@ def save_dashboard(api: HomeAssistant) -> str:
     api.ws(
         "lovelace/config/save",
         url_path=DASHBOARD_PATH,
-        config=dashboard_config(boards(api)),
+        config=dashboard_config(boards(api) if board_list is None else board_list),
     )
     return f"/{DASHBOARD_PATH}/lab"
 
@@ -839,6 +859,11 @@ def run_stack(
     hass_timeout: float = 240,
 ) -> Demo:
     """Broker, simulator, Home Assistant, owner, entries, token and dashboard."""
+    if keep and http_port is not None and not port_is_free(http_port):
+        raise HarnessError(
+            f"port {http_port} is busy: Home Assistant keeps its HTTP port in storage, "
+            "so a kept configuration needs the same port (or run without --keep)"
+        )
     if http_port is None or not port_is_free(http_port):
         http_port = free_port()
     if broker_port is not None and not port_is_free(broker_port):
@@ -862,6 +887,7 @@ def run_stack(
         access, _password = onboard(url)
         token = create_long_lived_token(url, access, "IoT Lab demo and tests")
     api = HomeAssistant(url, token)
+    confirm_http_config(api)
     if not kept:
         remove_onboarding_extras(api)
     add_mqtt_entry(api, broker_port)
