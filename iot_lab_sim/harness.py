@@ -830,6 +830,8 @@ class Demo:
     api: HomeAssistant
     hass: Service
     simulator: Service | None
+    iot_lab_entry: str = "existing"
+    """How the IoT Lab entry was added: "discovery", "user" or "existing"."""
 
 
 def expected_unique_ids(count: int) -> list[str]:
@@ -908,7 +910,7 @@ def run_stack(
         + "\n"
     )
     access_file.chmod(0o600)
-    return Demo(url, token, broker_port, dashboard, api, hass, simulator)
+    return Demo(url, token, broker_port, dashboard, api, hass, simulator, how)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,99 @@
+"""One real stack for the end-to-end tests: Mosquitto, Home Assistant, the simulator.
+
+Run without the Home Assistant test plugin (it blocks sockets):
+`pytest -p no:homeassistant -p no:cacheprovider tests/e2e`. Logs and screenshots go to
+`.e2e/` (git-ignored). Every process is stopped at the end of the session, failure or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+import shutil
+import threading
+import time
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+import pytest
+
+from iot_lab_sim.harness import HOST, ROOT, Demo, HarnessError, running_stack
+
+E2E_DIR = ROOT / ".e2e"
+SCREENSHOTS = E2E_DIR / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def demo() -> Iterator[Demo]:
+    """The whole stack, set up through Home Assistant's own APIs like scripts/demo."""
+    workdir = E2E_DIR / "run"
+    shutil.rmtree(workdir, ignore_errors=True)
+    start = datetime.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    with running_stack(
+        workdir,
+        simulator_options=[
+            "--speed",
+            "60",
+            "--seed",
+            "7",
+            "--start",
+            start.isoformat(),
+        ],
+        board_count=1,
+    ) as (_stack, running):
+        yield running
+
+
+@pytest.fixture(scope="session")
+def entities(demo: Demo) -> dict[str, str]:
+    """Entity ids by unique id, read from the entity registry."""
+    return {
+        unique_id: entry["entity_id"]
+        for unique_id, entry in demo.api.iot_lab_entities().items()
+    }
+
+
+def wait_until[T](
+    read: Callable[[], T], check: Callable[[T], bool], timeout: float = 20
+) -> T:
+    """Poll `read()` until `check` accepts its value; fail with the last value."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while not check(value):
+        if time.monotonic() > deadline:
+            pytest.fail(f"still {value!r} after {timeout} s")
+        time.sleep(0.2)
+        value = read()
+    return value
+
+
+def wait_state(demo: Demo, entity_id: str, check: Callable[[str], bool]) -> str:
+    """Wait for an entity's state to pass `check`."""
+    return wait_until(lambda: str(demo.api.state(entity_id)["state"]), check)
+
+
+def retained(port: int, topic: str, timeout: float = 10) -> str | None:
+    """The retained payload on `topic`, as a new subscriber sees it."""
+    got: dict[str, str] = {}
+    done = threading.Event()
+
+    def on_message(client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        if msg.retain:
+            got["payload"] = msg.payload.decode()
+            done.set()
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2)
+    client.on_message = on_message
+    client.on_connect = lambda c, *_: c.subscribe(topic, qos=1)
+    try:
+        client.connect(HOST, port)
+    except OSError as err:
+        raise HarnessError(f"broker on port {port}: {err}") from err
+    client.loop_start()
+    try:
+        done.wait(timeout)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    return got.get("payload")

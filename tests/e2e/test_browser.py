@@ -1,0 +1,89 @@
+"""The dashboard in a real browser: Debian's Chromium, headless, driven by Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+import shutil
+import tempfile
+
+from playwright.sync_api import Page, expect, sync_playwright
+import pytest
+
+from iot_lab_sim.harness import Demo
+
+from .conftest import SCREENSHOTS, wait_state
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A fresh headless Chromium profile and page."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's Chromium is not installed (/usr/bin/chromium): "
+            "`apt-get install -y chromium` as root, then run again"
+        )
+    profile = tempfile.mkdtemp(prefix="iot-lab-chromium-")
+    try:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                viewport={"width": 1400, "height": 1000},
+            )
+            try:
+                yield context.new_page()
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_dashboard_led_and_oled_in_the_browser(
+    demo: Demo, entities: dict[str, str], page: Page
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    led, oled = entities["lab-1_led"], entities["lab-1_oled"]
+    # Start from a known state, through the API.
+    demo.api.service("switch", "turn_off", entity_id=led)
+    wait_state(demo, led, lambda s: s == "off")
+
+    # 127.0.0.1 is a trusted network: the login is bypassed.
+    page.goto(f"{demo.url}{demo.dashboard}")
+    led_row = page.locator("hui-toggle-entity-row", has_text="Lab bench 1 LED")
+    expect(led_row).to_be_visible(timeout=60_000)
+    expect(page.locator("hui-gauge-card").first).to_be_visible()
+    shows = page.locator(
+        "hui-glance-card", has_text="Lab bench 1: what the board shows"
+    )
+    expect(shows.get_by_text("Off", exact=True)).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "1-dashboard.png", full_page=True)
+
+    led_row.locator("ha-switch").click()
+    # "On" appears only once the board has echoed the command over MQTT.
+    expect(shows.get_by_text("On", exact=True)).to_be_visible(timeout=15_000)
+    assert demo.api.state(led)["state"] == "on"
+
+    message = "Hello from Chromium"
+    text_box = page.locator("hui-text-entity-row", has_text="Lab bench 1 OLED").locator(
+        "input"
+    )
+    text_box.fill(message)
+    text_box.press("Enter")
+    expect(shows.get_by_text(message)).to_be_visible(timeout=15_000)
+    assert demo.api.state(oled)["state"] == message
+    page.screenshot(path=SCREENSHOTS / "2-led-on-oled-text.png", full_page=True)

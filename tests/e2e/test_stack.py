@@ -1,0 +1,138 @@
+"""Real Mosquitto, real Home Assistant, simulated boards: discovery, values, commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from iot_lab_sim.harness import Demo, boards
+
+from .conftest import retained, wait_state, wait_until
+
+pytestmark = pytest.mark.e2e
+
+UNAVAILABLE = {"unknown", "unavailable"}
+
+
+def is_number(state: str) -> bool:
+    try:
+        float(state)
+    except ValueError:
+        return False
+    return True
+
+
+def test_boards_discovered_through_the_discovery_flow(demo: Demo) -> None:
+    entries = demo.api.entries("iot_lab")
+    assert [e["state"] for e in entries] == ["loaded"]
+    assert demo.iot_lab_entry == "discovery"
+    devices = demo.api.iot_lab_devices()
+    assert {"lab-1", "climate-1", "door-1"} <= set(devices)
+    assert devices["lab-1"]["name"] == "Lab bench 1"
+    assert devices["lab-1"]["sw_version"] == "sim-1.0.0"
+
+
+def test_each_board_has_its_entities(demo: Demo) -> None:
+    by_id = {board.board_id: board for board in boards(demo.api)}
+    assert by_id["lab-1"].has(
+        "light_raw",
+        "light_level",
+        "calibration_dark",
+        "calibration_bright",
+        "led",
+        "oled",
+        "connectivity",
+    )
+    assert by_id["climate-1"].has("temperature", "humidity", "connectivity")
+    assert by_id["door-1"].has(
+        "entries_today",
+        "exits_today",
+        "occupancy",
+        "lifetime_entries",
+        "lifetime_exits",
+        "passage",
+        "reset_occupancy",
+    )
+    # has_entity_name: entity ids come from the device name and the entity name.
+    assert by_id["lab-1"].entities["led"] == "switch.lab_bench_1_led"
+
+
+def test_sensor_values_are_sane(demo: Demo, entities: dict[str, str]) -> None:
+    raw = wait_state(demo, entities["lab-1_light_raw"], is_number)
+    assert 0 <= float(raw) <= 4095
+    level = wait_state(demo, entities["lab-1_light_level"], is_number)
+    assert 0 <= float(level) <= 100
+    temperature = wait_state(demo, entities["climate-1_temperature"], is_number)
+    assert 10 <= float(temperature) <= 35
+    assert float(temperature).is_integer()  # a DHT11 reads whole degrees
+    humidity = wait_state(demo, entities["climate-1_humidity"], is_number)
+    assert 20 <= float(humidity) <= 90
+    assert demo.api.state(entities["lab-1_connectivity"])["state"] == "on"
+    assert demo.api.state(entities["climate-1_connectivity"])["state"] == "on"
+
+
+def test_door_counter_counts(demo: Demo, entities: dict[str, str]) -> None:
+    # Simulated 10:00 at x60: people arrive every few seconds.
+    entries = wait_state(
+        demo, entities["door-1_entries_today"], lambda s: is_number(s) and float(s) > 0
+    )
+    exits = float(demo.api.state(entities["door-1_exits_today"])["state"])
+    occupancy = float(demo.api.state(entities["door-1_occupancy"])["state"])
+    assert 0 <= exits <= float(entries)
+    assert occupancy >= 0
+    totals = json.loads(retained(demo.broker_port, "iot_lab/door-1/counter") or "{}")
+    assert set(totals) == {"entries", "exits", "boot"}
+    lifetime = float(demo.api.state(entities["door-1_lifetime_entries"])["state"])
+    assert lifetime >= float(entries)
+
+
+def test_led_command_reaches_the_board_and_comes_back(
+    demo: Demo, entities: dict[str, str]
+) -> None:
+    led = entities["lab-1_led"]
+    wait_state(demo, led, lambda s: s not in UNAVAILABLE)
+    for service, state, payload in (
+        ("turn_on", "on", "ON"),
+        ("turn_off", "off", "OFF"),
+    ):
+        demo.api.service("switch", service, entity_id=led)
+        wait_state(demo, led, lambda s, want=state: s == want)
+        # The state comes from the board's retained echo, not from the command.
+        assert retained(demo.broker_port, "iot_lab/lab-1/led") == payload
+    assert demo.simulator is not None
+    log = wait_until(
+        lambda: demo.simulator.log.read_text() if demo.simulator else "",
+        lambda text: "obeyed iot_lab/lab-1/led/set 'OFF'" in text,
+    )
+    assert "obeyed iot_lab/lab-1/led/set 'ON'" in log
+
+
+def test_oled_command_reaches_the_board_and_comes_back(
+    demo: Demo, entities: dict[str, str]
+) -> None:
+    oled = entities["lab-1_oled"]
+    message = "Bonjour from e2e"
+    demo.api.service("text", "set_value", entity_id=oled, value=message)
+    wait_state(demo, oled, lambda s: s == message)
+    assert retained(demo.broker_port, "iot_lab/lab-1/oled") == message
+
+
+def test_a_board_of_older_firmware_appears(demo: Demo) -> None:
+    board = wait_until(
+        lambda: {b.board_id: b for b in boards(demo.api)}.get("esp32-output"),
+        lambda b: b is not None and b.has("light_raw"),
+        timeout=30,
+    )
+    assert board is not None
+    raw = wait_state(demo, board.entities["light_raw"], is_number)
+    assert 0 <= float(raw) <= 4095
+
+
+def test_dashboard_shows_the_boards(demo: Demo, entities: dict[str, str]) -> None:
+    config = demo.api.ws("lovelace/config", url_path="iot-lab")
+    text = json.dumps(config)
+    for unique_id in ("lab-1_light_level", "lab-1_led", "lab-1_oled"):
+        assert entities[unique_id] in text
+    assert entities["climate-1_temperature"] in text
+    assert entities["door-1_occupancy"] in text
