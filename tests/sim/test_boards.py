@@ -1,0 +1,250 @@
+"""The simulator's pure logic: curves, counts and commands, held to the wire contract."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import itertools
+import json
+import random
+
+import pytest
+
+from custom_components.iot_lab import legacy, protocol
+from custom_components.iot_lab.protocol import Channel, Command
+from iot_lab_sim.__main__ import build, parse_args
+from iot_lab_sim.boards import (
+    ClimateBoard,
+    DoorBoard,
+    LegacyDht11,
+    LegacyEsp32,
+    LegacyPolysource,
+    LightBoard,
+    Message,
+    arrivals_per_minute,
+    daylight,
+    make_boards,
+)
+
+DAY = datetime(2026, 11, 23)
+
+
+def at(hour: float) -> datetime:
+    return DAY + timedelta(hours=hour)
+
+
+def kinds(seed: int = 1) -> tuple[LightBoard, ClimateBoard, DoorBoard]:
+    boards = make_boards("iot_lab", 1, random.Random(seed), legacy_boards=False)
+    light, climate, door = boards
+    assert isinstance(light, LightBoard)
+    assert isinstance(climate, ClimateBoard)
+    assert isinstance(door, DoorBoard)
+    return light, climate, door
+
+
+def run(
+    board: LightBoard | ClimateBoard | DoorBoard,
+    start: datetime,
+    hours: float,
+    step: float = 60,
+) -> list[Message]:
+    messages: list[Message] = []
+    now = start
+    while now < start + timedelta(hours=hours):
+        messages += board.due(now)
+        now += timedelta(seconds=step)
+    return messages
+
+
+def test_daylight_curve() -> None:
+    assert daylight(at(3)) == 0
+    assert daylight(at(6.9)) == 0
+    assert daylight(at(13)) == pytest.approx(1)
+    assert daylight(at(10)) == pytest.approx(daylight(at(16)))
+    assert 0 < daylight(at(8)) < daylight(at(11)) < daylight(at(13))
+    assert daylight(at(19.5)) == 0
+
+
+def test_arrivals_follow_opening_hours() -> None:
+    assert arrivals_per_minute(at(7.9)) == 0
+    assert arrivals_per_minute(at(19)) == 0
+    assert arrivals_per_minute(at(23)) == 0
+    assert arrivals_per_minute(at(9.5)) > arrivals_per_minute(at(12.5))
+    assert arrivals_per_minute(at(15)) > arrivals_per_minute(at(8.1))
+
+
+def test_light_is_bright_at_noon_dark_at_night_and_valid() -> None:
+    light, _, _ = kinds()
+    night = [protocol.parse_light(m.payload) for m in run(light, at(1), 2)]
+    noon = [protocol.parse_light(m.payload) for m in run(light, at(12), 2)]
+    assert max(night) < 400
+    assert sum(noon) / len(noon) > 1500
+    assert all(0 <= value <= 4095 for value in night + noon)
+
+
+def test_passing_clouds_vary_the_light() -> None:
+    light, _, _ = kinds()
+    values = [protocol.parse_light(m.payload) for m in run(light, at(12.5), 0.5, 10)]
+    assert max(values) - min(values) > 200
+
+
+def test_dht11_reads_whole_numbers_that_drift_slowly() -> None:
+    _, climate, _ = kinds()
+    messages = run(climate, at(8), 8)
+    temperatures = [
+        protocol.parse_temperature(m.payload)
+        for m in messages
+        if m.topic.endswith("/temperature")
+    ]
+    humidities = [
+        protocol.parse_humidity(m.payload)
+        for m in messages
+        if m.topic.endswith("/humidity")
+    ]
+    assert len(temperatures) == len(humidities) > 100
+    assert all(t.is_integer() for t in temperatures)
+    assert all(h.is_integer() for h in humidities)
+    assert all(abs(a - b) <= 2 for a, b in itertools.pairwise(temperatures))
+    assert min(temperatures) >= 15
+    assert max(temperatures) <= 28
+
+
+def test_door_counter_totals_match_passages_over_a_day() -> None:
+    _, _, door = kinds()
+    messages = run(door, at(0), 24)
+    passages = [
+        protocol.parse_passage(m.payload)
+        for m in messages
+        if m.topic.endswith("/passage")
+    ]
+    totals = [
+        protocol.parse_counter(m.payload)
+        for m in messages
+        if m.topic.endswith("/counter")
+    ]
+    assert all(m.retain for m in messages if m.topic.endswith("/counter"))
+    assert len(passages) == len(totals) > 100
+    last = totals[-1]
+    assert last.entries == passages.count(protocol.Passage.IN) == door.entries
+    assert last.exits == passages.count(protocol.Passage.OUT) == door.exits
+    assert last.boot == door.boot
+    # Never more exits than entries, and everybody has left by night.
+    assert all(t.exits <= t.entries for t in totals)
+    assert door.inside == door.entries - door.exits == 0
+
+
+def test_no_passage_at_night() -> None:
+    _, _, door = kinds()
+    assert run(door, at(20), 10) == []
+
+
+def test_boot_id_changes_on_every_boot_even_with_the_same_seed() -> None:
+    assert kinds(5)[2].boot != kinds(5)[2].boot
+
+
+def test_same_seed_same_readings() -> None:
+    first, second = kinds(42)[0], kinds(42)[0]
+    assert run(first, at(10), 1) == run(second, at(10), 1)
+
+
+def test_announce_birth_and_last_will() -> None:
+    light, _, _ = kinds()
+    info, status = light.announce()
+    assert info.topic == "iot_lab/lab-1/info"
+    assert info.retain
+    parsed = protocol.parse_info("lab-1", info.payload)
+    assert parsed.capabilities == {"light", "led", "oled"}
+    assert status == Message("iot_lab/lab-1/status", "online", True)
+    assert light.will() == Message("iot_lab/lab-1/status", "offline", True)
+    assert {m.topic for m in light.state()} == {
+        "iot_lab/lab-1/led",
+        "iot_lab/lab-1/oled",
+    }
+    assert all(m.retain for m in light.state())
+
+
+def test_led_and_oled_commands_are_obeyed_and_echoed() -> None:
+    light, _, _ = kinds()
+    led_set = protocol.channel_topic("iot_lab", "lab-1", Command.LED)
+    oled_set = protocol.channel_topic("iot_lab", "lab-1", Command.OLED)
+    assert set(light.command_topics) == {led_set, oled_set}
+    assert light.command(led_set, "ON") == [Message("iot_lab/lab-1/led", "ON", True)]
+    assert light.led
+    assert light.command(led_set, "OFF") == [Message("iot_lab/lab-1/led", "OFF", True)]
+    assert light.command(oled_set, "Hello") == [
+        Message("iot_lab/lab-1/oled", "Hello", True)
+    ]
+    assert light.oled == "Hello"
+    # Like the firmware, control characters never reach the screen.
+    assert light.command(oled_set, "a\x00b") == [
+        Message("iot_lab/lab-1/oled", "ab", True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("channel", "payload"),
+    [
+        (Command.LED, "on"),
+        (Command.LED, "maybe"),
+        (Command.OLED, "x" * 65),
+    ],
+)
+def test_bad_commands_are_ignored_like_the_firmware(
+    channel: Command, payload: str
+) -> None:
+    light, _, _ = kinds()
+    topic = protocol.channel_topic("iot_lab", "lab-1", channel)
+    assert light.command(topic, payload) == []
+    assert not light.led
+    assert light.oled == "IoT Lab"
+
+
+def test_the_led_glows_on_the_light_sensor() -> None:
+    dark, lit = kinds(3)[0], kinds(3)[0]
+    lit.command(protocol.channel_topic("iot_lab", "lab-1", Command.LED), "ON")
+    dark_values = [protocol.parse_light(m.payload) for m in run(dark, at(2), 1)]
+    lit_values = [protocol.parse_light(m.payload) for m in run(lit, at(2), 1)]
+    assert sum(lit_values) > sum(dark_values)
+
+
+def test_legacy_boards_speak_the_older_formats() -> None:
+    rng = random.Random(1)
+    esp32 = LegacyEsp32("iot_lab", legacy.ESP32_BOARD, rng)
+    (reading,) = esp32.due(at(12))
+    assert reading.topic == "esp32/output"
+    assert 0 <= legacy.parse_esp32_output(reading.payload) <= 4095
+    assert esp32.announce() == []
+    assert esp32.will() is None
+    assert esp32.command("esp32/input", "on") == []
+    assert esp32.led
+
+    dht = LegacyDht11("iot_lab", legacy.DHT11_BOARD, rng)
+    (data,) = dht.due(at(12))
+    temperature, humidity = legacy.parse_dht11_data(data.payload)
+    assert temperature is not None
+    assert humidity is not None
+    assert dht.will() is not None
+    assert legacy.parse_dht11_status(dht.will().payload) is False
+
+    poly = LegacyPolysource("iot_lab", legacy.DHT11_BOARD, rng)
+    units = {legacy.parse_polysource(m.payload).unit for m in poly.due(at(12))}
+    assert len(units) == 2
+
+
+def test_cli_builds_boards_of_each_kind() -> None:
+    args = parse_args(
+        ["--broker", "127.0.0.1:1999", "--boards", "2", "--seed", "1", "--no-legacy"]
+    )
+    simulator = build(args)
+    assert sorted(simulator.sessions) == [
+        "climate-1",
+        "climate-2",
+        "door-1",
+        "door-2",
+        "lab-1",
+        "lab-2",
+    ]
+    assert all(
+        json.loads(protocol.info_payload(s.board.info))["id"] == board_id
+        for board_id, s in simulator.sessions.items()
+    )
+    assert Channel.INFO == "info"
