@@ -140,6 +140,8 @@ class Stack:
 
     workdir: Path
     services: list[Service] = field(default_factory=list)
+    broker: str = ""
+    """The broker started: "mosquitto" or "amqtt"."""
 
     def __post_init__(self) -> None:
         """Create the folder for logs and generated broker settings."""
@@ -199,6 +201,8 @@ class Stack:
         mosquitto = next(
             (found for c in MOSQUITTO_CANDIDATES if (found := shutil.which(c))), None
         )
+        if os.environ.get("IOT_LAB_BROKER") == "amqtt":
+            mosquitto = None  # Force the embedded broker (to try it out).
         if mosquitto is not None:
             conf = self.workdir / "mosquitto.conf"
             conf.write_text(
@@ -219,6 +223,7 @@ class Stack:
                 "    allow_anonymous: true\n"
             )
             service = self.spawn("amqtt", [BIN / "amqtt", "-c", conf])
+        self.broker = service.name
         wait_for_port(port, 20, service)
         LOGGER.info("MQTT broker %s on %s:%d", service.name, HOST, port)
         return port
@@ -524,7 +529,7 @@ def create_long_lived_token(url: str, access_token: str, name: str) -> str:
     return token
 
 
-def add_mqtt_entry(api: HomeAssistant, broker_port: int) -> None:
+def add_mqtt_entry(api: HomeAssistant, broker_port: int, protocol: str = "5") -> None:
     """Add (or re-point) the MQTT entry at our broker, through its config flow."""
     existing = api.entries("mqtt")
     if existing:
@@ -537,6 +542,7 @@ def add_mqtt_entry(api: HomeAssistant, broker_port: int) -> None:
         {
             "broker": HOST,
             "port": broker_port,
+            "protocol": protocol,
             "other_settings": {
                 "set_client_cert": False,
                 "set_ca_cert": "off",
@@ -892,7 +898,8 @@ def run_stack(
     confirm_http_config(api)
     if not kept:
         remove_onboarding_extras(api)
-    add_mqtt_entry(api, broker_port)
+    # amqtt speaks MQTT 3.1.1 only; Mosquitto and Home Assistant default to 5.
+    add_mqtt_entry(api, broker_port, "3.1.1" if stack.broker == "amqtt" else "5")
     how = add_iot_lab_entry(api)
     LOGGER.info("IoT Lab entry: %s", how)
     wait_for_entities(api, expected_unique_ids(board_count), 60)

@@ -79,7 +79,8 @@ def retained(port: int, topic: str, timeout: float = 10) -> str | None:
     done = threading.Event()
 
     def on_message(client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        if msg.retain:
+        # Exact topic: amqtt 0.12 has been seen handing over other retained messages.
+        if msg.retain and msg.topic == topic:
             got["payload"] = msg.payload.decode()
             done.set()
 
