@@ -19,13 +19,17 @@ from .runner import LOGGER, BrokerSettings, SimClock, Simulator
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Options of the simulator."""
     parser = argparse.ArgumentParser(
-        prog="iot-lab-sim",
+        prog="python -m iot_lab_sim",
         description="Simulate IoT Lab boards (light/LED/OLED, DHT11, door counter, "
         "and the older firmware's formats) against an MQTT broker.",
     )
-    parser.add_argument("--broker", default="127.0.0.1:1883", help="host:port")
-    parser.add_argument("--username")
-    parser.add_argument("--password")
+    parser.add_argument(
+        "--broker",
+        default="127.0.0.1",
+        help="host[:port] (port 1883, or 8883 with --tls)",
+    )
+    parser.add_argument("--username", help="MQTT user name")
+    parser.add_argument("--password", help="MQTT password")
     parser.add_argument("--tls", action="store_true", help="connect with TLS")
     parser.add_argument(
         "--ca-file", help="CA certificate for --tls (default: system CAs)"
@@ -59,8 +63,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def build(args: argparse.Namespace) -> Simulator:
     """The simulator the options describe."""
     host, _, port = args.broker.rpartition(":")
+    if not host or not port.isdigit():
+        host, port = args.broker, "8883" if args.tls else "1883"
     broker = BrokerSettings(
-        host=host or "127.0.0.1",
+        host=host,
         port=int(port),
         username=args.username,
         password=args.password,

@@ -136,3 +136,19 @@ def test_dashboard_shows_the_boards(demo: Demo, entities: dict[str, str]) -> Non
         assert entities[unique_id] in text
     assert entities["climate-1_temperature"] in text
     assert entities["door-1_occupancy"] in text
+
+
+def test_the_http_csv_counter_counts_through_its_webhook(demo: Demo) -> None:
+    # The simulated ESP8266 posts the period that ended at the simulated 10:00 at once.
+    board = wait_until(
+        lambda: {b.board_id: b for b in boards(demo.api)}.get("csv-alli1"),
+        lambda b: b is not None and b.has("lifetime_entries"),
+        timeout=30,
+    )
+    assert board is not None
+    lifetime = wait_state(
+        demo,
+        board.entities["lifetime_entries"],
+        lambda s: is_number(s) and float(s) > 0,
+    )
+    assert float(lifetime).is_integer()
