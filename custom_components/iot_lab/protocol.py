@@ -135,7 +135,7 @@ def slugify_board_id(raw: object) -> str:
     if not isinstance(raw, str) or not raw or len(raw) > MAX_FIELD_LENGTH:
         raise ProtocolError(f"invalid identifier {shorten(raw)}")
     if not raw.isascii():
-        # Unicode lookalikes ("lаb" with a Cyrillic a) would impersonate other ids.
+        # Unicode lookalikes (a Cyrillic "a" in "lab") would impersonate other ids.
         raise ProtocolError(f"identifier {shorten(raw)} is not ASCII")
     if _CONTROL_RE.search(raw) or any(c in raw for c in "/+#") or ".." in raw:
         raise ProtocolError(f"invalid identifier {shorten(raw)}")
@@ -178,11 +178,12 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
 
 
 def decode(payload: Payload) -> str:
-    """Decode a payload as UTF-8 text after the size check."""
-    if len(payload) > MAX_PAYLOAD_BYTES:
-        raise ProtocolError(
-            f"payload of {len(payload)} bytes exceeds {MAX_PAYLOAD_BYTES}"
-        )
+    """Decode a payload as UTF-8 text after the size check (in bytes, as on the wire)."""
+    size = len(payload)
+    if isinstance(payload, str) and size <= MAX_PAYLOAD_BYTES and not payload.isascii():
+        size = len(payload.encode("utf-8", "surrogatepass"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise ProtocolError(f"payload of {size} bytes exceeds {MAX_PAYLOAD_BYTES}")
     if isinstance(payload, str):
         return payload
     try:
