@@ -1,0 +1,202 @@
+"""Benchmark publisher: a separate process feeding the broker as fast as asked.
+
+Nagle's algorithm is turned off on its socket (TCP_NODELAY): with it, paho's small
+packets wait 10-20 ms in the kernel, which is latency that is not Home Assistant's.
+Writes a JSON report (`--report`) with what it sent and when.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+import socket
+import time
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from custom_components.iot_lab import protocol
+from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel
+
+
+def connect(port: int) -> mqtt.Client:
+    """A connected client with TCP_NODELAY, its network loop in a thread."""
+    client = mqtt.Client(
+        CallbackAPIVersion.VERSION2, client_id=f"bench-{time.time_ns()}"
+    )
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", port, keepalive=60)
+    sock = client.socket()
+    if isinstance(sock, socket.socket):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    client.loop_start()
+    return client
+
+
+def announce(client: mqtt.Client, kinds: list[str], count: int) -> None:
+    """Retained announces and births of `count` boards cycling through `kinds`."""
+    caps = {
+        "light": {Capability.LIGHT, Capability.LED, Capability.OLED},
+        "climate": {Capability.TEMPERATURE, Capability.HUMIDITY},
+        "counter": {Capability.COUNTER},
+    }
+    pending = []
+    for index in range(count):
+        kind = kinds[index % len(kinds)]
+        board_id = f"bench-{index}"
+        info = BoardInfo(
+            board_id, f"bench-{kind}", f"Bench {index}", "1.0.0", frozenset(caps[kind])
+        )
+        pending.append(
+            client.publish(
+                protocol.channel_topic("iot_lab", board_id, Channel.INFO),
+                protocol.info_payload(info),
+                qos=1,
+                retain=True,
+            )
+        )
+        pending.append(
+            client.publish(
+                protocol.channel_topic("iot_lab", board_id, Channel.STATUS),
+                "online",
+                qos=1,
+                retain=True,
+            )
+        )
+    for message in pending:
+        message.wait_for_publish(30)
+
+
+def core_sensors(client: mqtt.Client, count: int) -> None:
+    """Home Assistant's own MQTT discovery: `count` equivalent sensors, retained."""
+    sent = []
+    for index in range(count):
+        config = {
+            "name": None,
+            "unique_id": f"bench_core_{index}",
+            "state_topic": f"core/{index}/light",
+            "state_class": "measurement",
+            "availability_topic": f"core/{index}/status",
+            "device": {"identifiers": [f"bench_core_{index}"], "name": f"Core {index}"},
+        }
+        sent.append(
+            client.publish(
+                f"homeassistant/sensor/bench_core_{index}/config",
+                json.dumps(config),
+                qos=1,
+                retain=True,
+            )
+        )
+        sent.append(
+            client.publish(f"core/{index}/status", "online", qos=1, retain=True)
+        )
+    for message in sent:
+        message.wait_for_publish(30)
+
+
+def stream(
+    client: mqtt.Client,
+    topics: list[str],
+    rate: float,
+    duration: float,
+    total: int | None,
+) -> dict[str, object]:
+    """Publish a changing number to `topics` in turn, paced to `rate` per second.
+
+    The value of message `n` is `n // len(topics) % 4096`, so each topic sees a new
+    value each time (entities write a state only when it changes).
+    """
+    sends: list[float] = []
+    start = time.time()
+    n = 0
+    limit = total if total is not None else int(rate * duration) if rate else None
+    while limit is None or n < limit:
+        if rate:
+            delay = start + n / rate - time.time()
+            if delay > 0:
+                time.sleep(delay)
+        elif total is None and time.time() - start > duration:
+            break
+        topic = topics[n % len(topics)]
+        value = n // len(topics) % 4096
+        client.publish(topic, str(value), qos=0)
+        sends.append(time.time())
+        n += 1
+    return {"sent": n, "start": start, "end": time.time(), "sends": sends}
+
+
+def passages(client: mqtt.Client, boards: int, total: int) -> dict[str, object]:
+    """`total` passages across `boards` door counters, each followed by its totals."""
+    entries = [0] * boards
+    exits = [0] * boards
+    start = time.time()
+    last = None
+    for n in range(total):
+        board = n % boards
+        board_id = f"bench-{board}"
+        going_in = (n // boards) % 3 != 2
+        if going_in:
+            entries[board] += 1
+        else:
+            exits[board] += 1
+        client.publish(
+            protocol.channel_topic("iot_lab", board_id, Channel.PASSAGE),
+            "in" if going_in else "out",
+            qos=1,
+        )
+        last = client.publish(
+            protocol.channel_topic("iot_lab", board_id, Channel.COUNTER),
+            json.dumps(
+                {"entries": entries[board], "exits": exits[board], "boot": "bench"}
+            ),
+            qos=1,
+            retain=True,
+        )
+        if n % 500 == 499:
+            last.wait_for_publish(60)
+    if last is not None:
+        last.wait_for_publish(60)
+    return {
+        "sent": total,
+        "start": start,
+        "end": time.time(),
+        "entries": entries,
+        "exits": exits,
+    }
+
+
+def main() -> None:
+    """Run one publishing job and write its report."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("job", choices=["announce", "core", "stream", "passages"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--kinds", default="light")
+    parser.add_argument("--topics", default="")
+    parser.add_argument("--rate", type=float, default=0)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--total", type=int)
+    parser.add_argument("--report", type=Path, required=True)
+    args = parser.parse_args()
+    client = connect(args.port)
+    report: dict[str, object] = {}
+    if args.job == "announce":
+        announce(client, args.kinds.split(","), args.count)
+    elif args.job == "core":
+        core_sensors(client, args.count)
+    elif args.job == "stream":
+        report = stream(
+            client, args.topics.split(","), args.rate, args.duration, args.total
+        )
+    else:
+        report = passages(client, args.count, args.total or 0)
+    time.sleep(0.5)
+    client.disconnect()
+    client.loop_stop()
+    args.report.write_text(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
