@@ -195,8 +195,12 @@ class Stack:
             except (OSError, subprocess.SubprocessError) as err:
                 LOGGER.warning("could not stop %s: %s", service.name, err)
 
-    def start_broker(self, port: int | None = None) -> int:
-        """Mosquitto if installed, else amqtt, on a loopback port; return the port."""
+    def start_broker(self, port: int | None = None, *, max_queued: int = 10000) -> int:
+        """Mosquitto if installed, else amqtt, on a loopback port; return the port.
+
+        `max_queued` is Mosquitto's per-client queue (0: no limit); past it, Mosquitto
+        drops messages for a subscriber that falls behind.
+        """
         port = port or free_port()
         mosquitto = next(
             (found for c in MOSQUITTO_CANDIDATES if (found := shutil.which(c))), None
@@ -209,7 +213,7 @@ class Stack:
                 f"listener {port} {HOST}\n"
                 "allow_anonymous true\n"
                 "persistence false\n"
-                "max_queued_messages 10000\n"
+                f"max_queued_messages {max_queued}\n"
                 "log_dest stdout\n"
                 "log_type error\nlog_type warning\nlog_type notice\n"
             )
