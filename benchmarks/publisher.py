@@ -69,26 +69,41 @@ def announce(client: mqtt.Client, kinds: list[str], count: int) -> None:
         message.wait_for_publish(30)
 
 
-def core_sensors(client: mqtt.Client, count: int) -> None:
-    """Home Assistant's own MQTT discovery: `count` equivalent sensors, retained."""
+def core_sensors(client: mqtt.Client, count: int, *, with_level: bool) -> None:
+    """Home Assistant's own MQTT discovery: `count` equivalent sensors, retained.
+
+    With `with_level`, each topic also feeds a light level in % through a value
+    template, as IoT Lab's light board does: the same two state writes per message.
+    """
     sent = []
     for index in range(count):
-        config = {
-            "name": None,
-            "unique_id": f"bench_core_{index}",
-            "state_topic": f"core/{index}/light",
-            "state_class": "measurement",
-            "availability_topic": f"core/{index}/status",
-            "device": {"identifiers": [f"bench_core_{index}"], "name": f"Core {index}"},
+        device = {"identifiers": [f"bench_core_{index}"], "name": f"Core {index}"}
+        configs: dict[str, dict[str, str | None]] = {
+            f"bench_core_{index}": {"name": None}
         }
-        sent.append(
-            client.publish(
-                f"homeassistant/sensor/bench_core_{index}/config",
-                json.dumps(config),
-                qos=1,
-                retain=True,
+        if with_level:
+            configs[f"bench_core_{index}_level"] = {
+                "name": "Level",
+                "unit_of_measurement": "%",
+                "value_template": "{{ (value | int * 100 / 4095) | round(1) }}",
+            }
+        for unique_id, extra in configs.items():
+            config = {
+                "unique_id": unique_id,
+                "state_topic": f"core/{index}/light",
+                "state_class": "measurement",
+                "availability_topic": f"core/{index}/status",
+                "device": device,
+                **extra,
+            }
+            sent.append(
+                client.publish(
+                    f"homeassistant/sensor/{unique_id}/config",
+                    json.dumps(config),
+                    qos=1,
+                    retain=True,
+                )
             )
-        )
         sent.append(
             client.publish(f"core/{index}/status", "online", qos=1, retain=True)
         )
@@ -178,6 +193,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--total", type=int)
+    parser.add_argument("--with-level", action="store_true")
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args()
     client = connect(args.port)
@@ -185,7 +201,7 @@ def main() -> None:
     if args.job == "announce":
         announce(client, args.kinds.split(","), args.count)
     elif args.job == "core":
-        core_sensors(client, args.count)
+        core_sensors(client, args.count, with_level=args.with_level)
     elif args.job == "stream":
         report = stream(
             client, args.topics.split(","), args.rate, args.duration, args.total
