@@ -1,4 +1,4 @@
-"""Binary sensors of IoT Lab boards: connectivity."""
+"""Binary sensors of IoT Lab boards: connectivity and alerts."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .board import Board
+from .alert import THRESHOLDS, AlertKind
+from .board import Board, alert_key
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
 
@@ -28,6 +29,23 @@ class IotLabBinarySensorEntityDescription(
     """A binary sensor derived from the board's state."""
 
     value_fn: Callable[[Board], bool | None]
+    available_offline: bool = False
+    """Stays available while the board is offline (saying so is its job)."""
+
+
+def _alert(
+    kind: AlertKind, capability: str | None
+) -> IotLabBinarySensorEntityDescription:
+    """On while the alert of this kind is open."""
+    return IotLabBinarySensorEntityDescription(
+        key=f"{kind}_alert",
+        translation_key=f"{kind}_alert",
+        capability=capability,
+        channels=(alert_key(kind),),
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        value_fn=lambda board: board.alert_open(kind),
+        available_offline=kind is AlertKind.OFFLINE,
+    )
 
 
 BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
@@ -37,7 +55,10 @@ BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda board: board.online,
+        available_offline=True,
     ),
+    *(_alert(spec.kind, spec.capability) for spec in THRESHOLDS),
+    _alert(AlertKind.OFFLINE, None),
 )
 
 
@@ -59,8 +80,10 @@ class IotLabBinarySensor(IotLabEntity, BinarySensorEntity):
 
     @property
     def available(self) -> bool:
-        """Stay available while the board is offline: saying so is its job."""
-        return self.hub.connected
+        """Connectivity and the offline alert stay available while the board is away."""
+        if self.entity_description.available_offline:
+            return self.hub.connected
+        return super().available
 
     @property
     def is_on(self) -> bool | None:

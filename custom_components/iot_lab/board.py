@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Final
 
+from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
 from .counter import DoorCount
 from .legacy import CsvLine
 from .protocol import BoardInfo, Channel, CounterTotals, light_level
@@ -16,6 +18,15 @@ CALIBRATION: Final = "calibration"
 
 MEASUREMENT: Final = "measurement"
 """Listener key and attribute of a legacy board's single measurement."""
+
+_ALERTS_FED_BY: Final[dict[str, tuple[AlertKind, ...]]] = {
+    Channel.TEMPERATURE: (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW),
+    Channel.HUMIDITY: (AlertKind.HUMIDITY_HIGH,),
+    Channel.LIGHT: (AlertKind.LIGHT_LOW,),
+    CALIBRATION: (AlertKind.LIGHT_LOW,),
+    Channel.COUNTER: (AlertKind.OCCUPANCY_HIGH,),
+}
+"""Which alerts a change of each listener key may open or resolve."""
 
 DEFAULT_DARK: Final = 0.0
 DEFAULT_BRIGHT: Final = 4095.0
@@ -49,6 +60,10 @@ class Board:
         self.calibration_dark = DEFAULT_DARK
         self.calibration_bright = DEFAULT_BRIGHT
         self.entity_keys: set[str] = set()
+        self.thresholds = {kind: ThresholdAlert(spec) for kind, spec in SPECS.items()}
+        self.offline_alert = OfflineAlert()
+        self.on_alert: Callable[[Board, Transition], None] | None = None
+        """Set by the hub: turns each alert that opens or resolves into an event."""
         self._listeners: dict[str, list[Listener]] = {}
 
     @property
@@ -81,6 +96,45 @@ class Board:
         return remove
 
     def async_notify(self, key: str) -> None:
-        """Tell the listeners of `key` that its value changed."""
+        """Tell the listeners of `key` that its value changed, then check its alerts."""
         for listener in self._listeners.get(key, ()):
             listener()
+        for kind in _ALERTS_FED_BY.get(key, ()):
+            self.async_alert(self.thresholds[kind].update(self.reading(kind), _now()))
+
+    def reading(self, kind: AlertKind) -> float | None:
+        """The value a threshold alert watches."""
+        if kind in (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW):
+            return self.temperature
+        if kind is AlertKind.HUMIDITY_HIGH:
+            return self.humidity
+        if kind is AlertKind.LIGHT_LOW:
+            return self.light_level
+        return None if self.door is None else self.door.occupancy
+
+    def async_set_threshold(self, kind: AlertKind, limit: float) -> None:
+        """A new limit from its number entity; it applies to the last reading at once."""
+        self.async_alert(self.thresholds[kind].set_limit(limit, _now()))
+
+    def async_alert(self, transition: Transition | None) -> None:
+        """Tell the alert's binary sensor and the hub that an alert opened or resolved."""
+        if transition is None:
+            return
+        self.async_notify(alert_key(transition.kind))
+        if self.on_alert is not None:
+            self.on_alert(self, transition)
+
+    def alert_open(self, kind: AlertKind) -> bool:
+        """True while the alert of this kind is open."""
+        if kind is AlertKind.OFFLINE:
+            return self.offline_alert.is_open
+        return self.thresholds[kind].is_open
+
+
+def alert_key(kind: AlertKind) -> str:
+    """Listener key of an alert's changes (not a wire channel)."""
+    return f"alert_{kind}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

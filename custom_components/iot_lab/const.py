@@ -45,6 +45,9 @@ DEFAULT_OPENING: Final = "08:00:00"
 DEFAULT_CLOSING: Final = "19:00:00"
 DEFAULT_SFTP_PORT: Final = 22
 
+ALERT_EVENT: Final = "iot_lab_alert"
+"""Fired each time an alert opens or resolves."""
+
 SERVICE_EXPORT_COUNTS: Final = "export_counts"
 ATTR_DATE: Final = "date"
 EXPORT_FOLDER: Final = ("iot_lab", "exports")

@@ -11,13 +11,15 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.event import async_call_later, async_track_time_change
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from . import legacy, protocol
+from .alert import OFFLINE_GRACE_SECONDS, Transition
 from .board import Board
 from .const import (
+    ALERT_EVENT,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -81,6 +83,7 @@ class IotLabHub:
         self._unsubscribers: list[Callable[[], None]] = []
         self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)
         self._store = counters_store(hass, entry_id)
+        self._offline_timers: dict[str, Callable[[], None]] = {}
 
     async def async_start(self) -> None:
         """Restore the counters, then subscribe to `<base>/#` and follow the broker."""
@@ -113,9 +116,11 @@ class IotLabHub:
 
     @callback
     def async_stop(self) -> None:
-        """Release every subscription."""
+        """Release every subscription and timer."""
         while self._unsubscribers:
             self._unsubscribers.pop()()
+        while self._offline_timers:
+            self._offline_timers.popitem()[1]()
 
     async def async_flush(self) -> None:
         """Write the counters now (unload, removal of the entry)."""
@@ -253,6 +258,8 @@ class IotLabHub:
         if board is None or board.info is None:
             return
         del self.boards[board_id]
+        if cancel := self._offline_timers.pop(board_id, None):
+            cancel()
         device_registry = dr.async_get(self.hass)
         if device := device_registry.async_get_device_by_identifier(
             (DOMAIN, board_id), self.entry_id
@@ -277,6 +284,47 @@ class IotLabHub:
             )
         board.online = online
         board.async_notify(Channel.STATUS)
+        if online:
+            if cancel := self._offline_timers.pop(board.board_id, None):
+                cancel()
+            board.async_alert(board.offline_alert.resolve(dt_util.utcnow()))
+        elif board.board_id not in self._offline_timers:
+
+            @callback
+            def _still_offline(_: datetime) -> None:
+                del self._offline_timers[board.board_id]
+                board.async_alert(board.offline_alert.open(dt_util.utcnow()))
+
+            self._offline_timers[board.board_id] = async_call_later(
+                self.hass, OFFLINE_GRACE_SECONDS, _still_offline
+            )
+
+    @callback
+    def _async_alert(self, board: Board, transition: Transition) -> None:
+        """Fire `iot_lab_alert` for the automations, blueprints and the logbook."""
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, board.board_id), self.entry_id
+        )
+        data: dict[str, Any] = {
+            "device_id": device.id if device else None,
+            "board_id": board.board_id,
+            "name": board.info.name if board.info else board.board_id,
+            "kind": transition.kind,
+            "state": "opened" if transition.opened else "resolved",
+            "value": transition.value,
+            "threshold": transition.threshold,
+        }
+        if transition.duration is not None:
+            data["duration"] = transition.duration
+        LOGGER.info(
+            "Alert %s %s on board %s (value %s, threshold %s)",
+            transition.kind,
+            data["state"],
+            board.board_id,
+            transition.value,
+            transition.threshold,
+        )
+        self.hass.bus.async_fire(ALERT_EVENT, data)
 
     def _async_handle_value(self, board_id: str, channel: Channel, value: Any) -> None:
         if (board := self.board(board_id)) is not None:
@@ -353,6 +401,7 @@ class IotLabHub:
             return None
         self._pending += 1
         board = self.boards[board_id] = Board(board_id)
+        board.on_alert = self._async_alert
         return board
 
     def warn(self, board_id: str, kind: str, reason: object) -> None:

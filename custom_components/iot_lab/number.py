@@ -1,4 +1,4 @@
-"""Number entities of IoT Lab boards: light calibration points."""
+"""Number entities of IoT Lab boards: light calibration points and alert limits."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from homeassistant.components.number import (
     NumberMode,
     RestoreNumber,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import protocol
+from .alert import THRESHOLDS, ThresholdSpec
 from .board import CALIBRATION, Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
@@ -33,10 +34,37 @@ class IotLabNumberEntityDescription(NumberEntityDescription, IotLabEntityDescrip
 
 def _set_dark(board: Board, value: float) -> None:
     board.calibration_dark = value
+    board.async_notify(CALIBRATION)
 
 
 def _set_bright(board: Board, value: float) -> None:
     board.calibration_bright = value
+    board.async_notify(CALIBRATION)
+
+
+def _threshold(spec: ThresholdSpec) -> IotLabNumberEntityDescription:
+    """The limit of one alert kind, e.g. "Temperature high limit"."""
+    return IotLabNumberEntityDescription(
+        key=f"{spec.kind}_limit",
+        translation_key=f"{spec.kind}_limit",
+        capability=spec.capability,
+        entity_category=EntityCategory.CONFIG,
+        mode=NumberMode.BOX,
+        native_min_value=spec.minimum,
+        native_max_value=spec.maximum,
+        native_step=spec.step,
+        native_unit_of_measurement=_UNITS[spec.capability],
+        value_fn=lambda board: board.thresholds[spec.kind].limit,
+        set_fn=lambda board, value: board.async_set_threshold(spec.kind, value),
+    )
+
+
+_UNITS: dict[Capability, str | None] = {
+    Capability.TEMPERATURE: UnitOfTemperature.CELSIUS,
+    Capability.HUMIDITY: PERCENTAGE,
+    Capability.LIGHT: PERCENTAGE,
+    Capability.COUNTER: None,
+}
 
 
 NUMBERS: tuple[IotLabNumberEntityDescription, ...] = (
@@ -66,6 +94,7 @@ NUMBERS: tuple[IotLabNumberEntityDescription, ...] = (
         value_fn=lambda board: board.calibration_bright,
         set_fn=_set_bright,
     ),
+    *(_threshold(spec) for spec in THRESHOLDS),
 )
 
 
@@ -89,7 +118,6 @@ class IotLabNumber(IotLabEntity, RestoreNumber):
         last = await self.async_get_last_number_data()
         if last is not None and last.native_value is not None:
             self.entity_description.set_fn(self.board, last.native_value)
-            self.board.async_notify(CALIBRATION)
 
     @property
     def native_value(self) -> float:
@@ -97,6 +125,6 @@ class IotLabNumber(IotLabEntity, RestoreNumber):
         return self.entity_description.value_fn(self.board)
 
     async def async_set_native_value(self, value: float) -> None:
-        """Store the new setting and let dependent entities recompute."""
+        """Store the new setting; dependent entities and alerts follow."""
         self.entity_description.set_fn(self.board, value)
-        self.board.async_notify(CALIBRATION)
+        self.async_write_ha_state()

@@ -28,6 +28,13 @@ LIGHT_ENTITIES = {
     "switch.lab_bench_1_led",
     "text.lab_bench_1_oled_text",
     "binary_sensor.lab_bench_1_connectivity",
+    "number.lab_bench_1_light_low_limit",
+    "binary_sensor.lab_bench_1_too_dark",
+    "binary_sensor.lab_bench_1_offline_for_too_long",
+}
+STAY_AVAILABLE_OFFLINE = {
+    "binary_sensor.lab_bench_1_connectivity",
+    "binary_sensor.lab_bench_1_offline_for_too_long",
 }
 
 
@@ -70,6 +77,13 @@ async def test_climate_board_gets_only_its_entities(
         "sensor.climate_corner_temperature",
         "sensor.climate_corner_humidity",
         "binary_sensor.climate_corner_connectivity",
+        "number.climate_corner_temperature_high_limit",
+        "number.climate_corner_temperature_low_limit",
+        "number.climate_corner_humidity_high_limit",
+        "binary_sensor.climate_corner_temperature_too_high",
+        "binary_sensor.climate_corner_temperature_too_low",
+        "binary_sensor.climate_corner_humidity_too_high",
+        "binary_sensor.climate_corner_offline_for_too_long",
     }
 
 
@@ -91,7 +105,8 @@ async def test_reannounce_updates_device_and_adds_new_capabilities(
     assert device.sw_version == "1.1.0"
     ids = _entity_ids(hass, setup_integration)
     assert ids > LIGHT_ENTITIES
-    assert len(ids) == len(LIGHT_ENTITIES) + 1
+    # A temperature sensor, its two limits and their two alerts.
+    assert len(ids) == len(LIGHT_ENTITIES) + 5
     assert (
         len(
             dr.async_entries_for_config_entry(
@@ -121,7 +136,7 @@ async def test_status_drives_availability(
     await fire(LIGHT_ID, "light", "1000")
     assert hass.states.get("binary_sensor.lab_bench_1_connectivity").state == STATE_ON
     await fire(LIGHT_ID, "status", "offline")
-    for entity_id in LIGHT_ENTITIES - {"binary_sensor.lab_bench_1_connectivity"}:
+    for entity_id in LIGHT_ENTITIES - STAY_AVAILABLE_OFFLINE:
         assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
     assert hass.states.get("binary_sensor.lab_bench_1_connectivity").state == STATE_OFF
     await fire(LIGHT_ID, "status", "online")
