@@ -1,0 +1,44 @@
+"""IoT Lab door counter: which way someone went through two infrared beams.
+
+The logic is the header-only `door_direction.h`, unit-tested on the host with g++
+(tests/esphome/door_direction_test.cpp); this component only makes it available to the
+YAML as `id(...)` with the window set from a substitution.
+"""
+
+import esphome.codegen as cg
+import esphome.config_validation as cv
+from esphome.const import CONF_ID
+
+CODEOWNERS = ["@iot-lab"]
+CONF_WINDOW = "window"
+CONF_SIMULTANEOUS = "simultaneous"
+CONF_DEBOUNCE = "debounce"
+
+iot_lab_door_ns = cg.esphome_ns.namespace("iot_lab_door")
+DirectionDetector = iot_lab_door_ns.class_("DirectionDetector")
+
+CONFIG_SCHEMA = cv.Schema(
+    {
+        cv.GenerateID(): cv.declare_id(DirectionDetector),
+        cv.Optional(CONF_WINDOW, default="1s"): cv.positive_time_period_milliseconds,
+        cv.Optional(
+            CONF_SIMULTANEOUS, default="15ms"
+        ): cv.positive_time_period_milliseconds,
+        cv.Optional(
+            CONF_DEBOUNCE, default="20ms"
+        ): cv.positive_time_period_milliseconds,
+    }
+)
+
+
+async def to_code(config):
+    """Make the header visible to lambdas and create the detector as `id(...)`."""
+    cg.add_global(
+        cg.RawStatement('#include "esphome/components/iot_lab_door/door_direction.h"')
+    )
+    cg.new_Pvariable(
+        config[CONF_ID],
+        config[CONF_WINDOW].total_milliseconds,
+        config[CONF_SIMULTANEOUS].total_milliseconds,
+        config[CONF_DEBOUNCE].total_milliseconds,
+    )

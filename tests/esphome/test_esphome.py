@@ -1,0 +1,319 @@
+"""The ESPHome firmware, validated offline and held to the integration's wire contract.
+
+Every board config must pass `esphome config` and `esphome compile --only-generate`, and
+every topic and payload it publishes or listens to (as ESPHome resolves the config) must be
+one that `custom_components/iot_lab/protocol.py` accepts. Renaming a topic on either side
+fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import re
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+import yaml
+
+from custom_components.iot_lab import protocol
+from custom_components.iot_lab.protocol import Capability, Channel, Command
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRMWARE = ROOT / "esphome"
+ESPHOME = ROOT / ".venv-esphome" / "bin" / "esphome"
+BOARDS = ["light-oled.yaml", "climate-dht11.yaml", "door-counter.yaml"]
+BASE = protocol.DEFAULT_BASE_TOPIC
+RETAINED = {Channel.INFO, Channel.STATUS, Channel.COUNTER, Channel.LED, Channel.OLED}
+"""Channels published retained (docs/protocol.md); the others must not be."""
+CHANNELS_OF = {
+    Capability.LIGHT: {Channel.LIGHT},
+    Capability.LED: {Channel.LED},
+    Capability.OLED: {Channel.OLED},
+    Capability.TEMPERATURE: {Channel.TEMPERATURE},
+    Capability.HUMIDITY: {Channel.HUMIDITY},
+    Capability.COUNTER: {Channel.COUNTER, Channel.PASSAGE},
+}
+COMMANDS_OF = {Capability.LED: {Command.LED}, Capability.OLED: {Command.OLED}}
+ENTITY_DOMAINS = (
+    "sensor",
+    "binary_sensor",
+    "switch",
+    "button",
+    "text_sensor",
+    "number",
+)
+_LAMBDA_PUBLISH = re.compile(
+    r"""publish\(\s*"([^"]+)"\s*,\s*\w+\s*,\s*\d\s*,\s*(true|false)"""
+)
+
+pytestmark = pytest.mark.skipif(
+    not ESPHOME.exists(),
+    reason="ESPHome is not installed: run scripts/setup-esphome (needs PyPI)",
+)
+
+
+class Lambda(str):
+    """A `!lambda` of the resolved config: C++ source, checked by what it returns."""
+
+
+class _ResolvedLoader(yaml.SafeLoader):
+    """Reads `esphome config` output: `!lambda` as `Lambda`, `!secret` as its name."""
+
+
+_ResolvedLoader.add_constructor(
+    "!lambda", lambda loader, node: Lambda(loader.construct_scalar(node))
+)
+_ResolvedLoader.add_constructor(
+    "!secret", lambda loader, node: f"<secret {loader.construct_scalar(node)}>"
+)
+
+
+@dataclass(frozen=True)
+class Publish:
+    topic: str
+    payload: str
+    retain: bool
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of esphome/ with secrets from the example, as a user would set it up."""
+    target = tmp_path_factory.mktemp("firmware") / "esphome"
+    shutil.copytree(
+        FIRMWARE, target, ignore=shutil.ignore_patterns(".esphome", "secrets.yaml")
+    )
+    shutil.copy(target / "secrets.yaml.example", target / "secrets.yaml")
+    return target
+
+
+def _esphome(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ESPHOME), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "ESPHOME_NOGITEXTERNALS": "1"},
+    )
+
+
+@pytest.fixture(scope="module")
+def resolved(workdir: Path) -> dict[str, dict[str, Any]]:
+    """Each board's config as ESPHome resolves it (packages merged, substitutions done)."""
+    configs = {}
+    for board in BOARDS:
+        result = _esphome(workdir, "config", board)
+        assert result.returncode == 0, result.stdout + result.stderr
+        configs[board] = yaml.load(result.stdout, Loader=_ResolvedLoader)
+    return configs
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _publishes(config: dict[str, Any]) -> list[Publish]:
+    """Every message the board can publish: actions, lambdas, birth, will."""
+    found = [
+        Publish(action["topic"], action["payload"], action.get("retain", True))
+        for node in _walk(config)
+        if isinstance(node, dict)
+        and isinstance(action := node.get("mqtt.publish"), dict)
+    ]
+    found += [
+        Publish(topic, Lambda("x"), retain == "true")
+        for node in _walk(config)
+        if isinstance(node, Lambda)
+        for topic, retain in _LAMBDA_PUBLISH.findall(node)
+    ]
+    mqtt = config["mqtt"]
+    found += [
+        Publish(m["topic"], m["payload"], m["retain"])
+        for key in ("birth_message", "will_message", "shutdown_message")
+        if (m := mqtt.get(key))
+    ]
+    return found
+
+
+def _subscriptions(config: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [
+        (handler["topic"], handler.get("payload"))
+        for handler in config["mqtt"].get("on_message", [])
+    ]
+
+
+def _board_id(config: dict[str, Any]) -> str:
+    return config["substitutions"]["board_id"]
+
+
+def _info(config: dict[str, Any]) -> protocol.BoardInfo:
+    (announce,) = {
+        p.payload
+        for p in _publishes(config)
+        if p.topic == protocol.channel_topic(BASE, _board_id(config), Channel.INFO)
+    }
+    return protocol.parse_info(_board_id(config), announce)
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_config_is_valid_and_generates_cpp(workdir: Path, board: str) -> None:
+    result = _esphome(workdir, "compile", "--only-generate", board)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Successfully generated source code" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_mqtt_is_set_up_for_the_integration(
+    resolved: dict[str, dict[str, Any]], board: str
+) -> None:
+    config = resolved[board]
+    board_id = _board_id(config)
+    assert protocol.is_valid_board_id(board_id)
+    mqtt = config["mqtt"]
+    # The integration owns the entities: no MQTT discovery, no stray log topic.
+    assert mqtt["discovery"] is False
+    assert mqtt["log_topic"] is None
+    assert mqtt["topic_prefix"] == f"{BASE}/{board_id}"
+    status = protocol.channel_topic(BASE, board_id, Channel.STATUS)
+    assert (mqtt["birth_message"]["topic"], mqtt["will_message"]["topic"]) == (
+        status,
+        status,
+    )
+    assert protocol.parse_status(mqtt["birth_message"]["payload"]) is True
+    assert protocol.parse_status(mqtt["will_message"]["payload"]) is False
+    assert protocol.parse_status(mqtt["shutdown_message"]["payload"]) is False
+    # Entities stay internal: ESPHome would otherwise publish <prefix>/<domain>/<name>/state.
+    entities = [
+        node
+        for domain in ENTITY_DOMAINS
+        for node in _walk(config.get(domain, []))
+        if isinstance(node, dict) and "disabled_by_default" in node
+    ]
+    assert entities
+    for entity in entities:
+        assert entity.get("internal") is True, (board, entity.get("id"))
+    assert not [
+        node
+        for node in _walk(config)
+        if isinstance(node, dict) and ({"state_topic", "command_topic"} & node.keys())
+    ]
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_every_publish_follows_the_contract(
+    resolved: dict[str, dict[str, Any]], board: str
+) -> None:
+    config = resolved[board]
+    board_id = _board_id(config)
+    info = _info(config)
+    published: set[Channel] = set()
+    for message in _publishes(config):
+        topic_board, channel = protocol.split_topic(BASE, message.topic)
+        assert topic_board == board_id, message
+        assert message.retain is (channel in RETAINED), message
+        published.add(channel)
+        payload = message.payload
+        if isinstance(payload, Lambda):
+            assert channel in _LAMBDA_RETURNS, message
+            for fragment in _LAMBDA_RETURNS[channel]:
+                assert fragment in payload, (message, fragment)
+        else:
+            _LITERAL_CHECKS[channel](board_id, payload)
+    expected = {Channel.INFO, Channel.STATUS}
+    for capability in info.capabilities:
+        expected |= CHANNELS_OF[Capability(capability)]
+    assert published == expected
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_every_subscription_is_a_command_of_its_caps(
+    resolved: dict[str, dict[str, Any]], board: str
+) -> None:
+    config = resolved[board]
+    board_id = _board_id(config)
+    info = _info(config)
+    allowed = {
+        protocol.channel_topic(BASE, board_id, command): command
+        for capability in info.capabilities
+        for command in COMMANDS_OF.get(Capability(capability), ())
+    }
+    listened: set[Command] = set()
+    for topic, payload in _subscriptions(config):
+        if topic == "homeassistant/status":
+            assert payload == "online"  # re-announce when Home Assistant restarts
+            continue
+        assert topic in allowed, topic
+        listened.add(allowed[topic])
+        if allowed[topic] is Command.LED:
+            assert payload in {protocol.PAYLOAD_ON, protocol.PAYLOAD_OFF}
+        else:
+            assert (
+                payload is None
+            )  # any text: the board checks length and control chars
+    assert listened == set(allowed.values())
+
+
+def test_every_capability_is_produced_by_a_board(
+    resolved: dict[str, dict[str, Any]],
+) -> None:
+    produced = set().union(
+        *(_info(config).capabilities for config in resolved.values())
+    )
+    assert produced == set(Capability)
+
+
+def test_door_counter_uses_the_tested_direction_header(
+    resolved: dict[str, dict[str, Any]],
+) -> None:
+    config = resolved["door-counter.yaml"]
+    assert config["iot_lab_door"]["window"] in {"1s", "1000ms"}
+    lambdas = [
+        node for node in _walk(config["binary_sensor"]) if isinstance(node, Lambda)
+    ]
+    assert [
+        ("id(door)->update(0," in s, "id(door)->update(1," in s) for s in lambdas
+    ] == [
+        (True, False),
+        (False, True),
+    ]
+
+
+def _check_info(board_id: str, payload: str) -> None:
+    protocol.parse_info(board_id, payload)
+
+
+def _check_led(board_id: str, payload: str) -> None:
+    protocol.parse_led(payload)
+
+
+def _check_status(board_id: str, payload: str) -> None:
+    protocol.parse_status(payload)
+
+
+_LITERAL_CHECKS = {
+    Channel.INFO: _check_info,
+    Channel.LED: _check_led,
+    Channel.STATUS: _check_status,
+}
+_LAMBDA_RETURNS = {
+    # What a payload computed on the board must contain to parse on the integration side.
+    Channel.LED: ['"ON"', '"OFF"'],
+    Channel.LIGHT: ["to_string((int) x)"],
+    Channel.TEMPERATURE: ["value_accuracy_to_string(x, 1)"],
+    Channel.HUMIDITY: ["value_accuracy_to_string(x, 0)"],
+    Channel.PASSAGE: ['"in"', '"out"'],
+    Channel.COUNTER: ['\\"entries\\": %u', '\\"exits\\": %u', '\\"boot\\": \\"%s\\"'],
+    Channel.OLED: ["x"],
+}
