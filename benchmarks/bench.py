@@ -64,8 +64,8 @@ websocket_api:
 logger:
   default: warning
 """
-KINDS_ENTITIES = {"light": 7, "climate": 3, "counter": 9}
-"""Entities per board kind (connectivity included), to size the scale runs."""
+KINDS_ENTITIES = {"light": 9, "climate": 9, "counter": 11}
+"""Entities per board kind (connectivity, alert limits and alerts included)."""
 
 
 @dataclass
@@ -389,7 +389,13 @@ def run_scale(bench: Bench, boards: int) -> dict[str, Any]:
         available = wait_available(bench, prefix, expected, 600) + http_up
         time.sleep(10)
         rss = rss_kib(hass.pid)
+        found = sum(prefix in entity for entity in bench.states())
         hass.stop()
+        if found != expected:
+            raise HarnessError(
+                f"{found} '{prefix}' entities where {expected} were expected: "
+                "KINDS_ENTITIES is out of date"
+            )
         result[side] = {
             "entities": expected,
             "seconds_to_all_available": round(available, 2),

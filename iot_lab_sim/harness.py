@@ -843,6 +843,22 @@ def dashboard_config(board_list: Sequence[Board]) -> dict[str, Any]:
                     "entities": [e["measurement"]],
                 }
             )
+    alerts = [
+        entity_id
+        for b in board_list
+        for key, entity_id in sorted(b.entities.items())
+        if key.endswith("_alert")
+    ]
+    if alerts:
+        # Problem sensors (limits with hysteresis, set on each device page).
+        cards.append(
+            {
+                "type": "entities",
+                "title": "Alerts",
+                "state_color": True,
+                "entities": alerts,
+            }
+        )
     connectivity = [
         b.entities["connectivity"] for b in board_list if b.has("connectivity")
     ]

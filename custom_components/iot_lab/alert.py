@@ -119,89 +119,89 @@ class Transition:
     """Seconds the alert was open, on resolve."""
 
 
-class ThresholdAlert:
-    """One limit of one board, and whether its alert is open."""
+class _Alert:
+    """Open or resolved, and since when."""
 
-    def __init__(self, spec: ThresholdSpec) -> None:
-        """Start at the default limit, closed."""
-        self.spec = spec
-        self.limit = spec.default
+    def __init__(self) -> None:
+        """Closed until a condition opens it."""
         self.opened_at: datetime | None = None
-        self._last: float | None = None
 
     @property
     def is_open(self) -> bool:
         """True while the condition holds."""
         return self.opened_at is not None
 
+    def _open(
+        self,
+        kind: AlertKind,
+        value: float | None,
+        threshold: float | None,
+        now: datetime,
+    ) -> Transition:
+        self.opened_at = now
+        return Transition(kind=kind, opened=True, value=value, threshold=threshold)
+
+    def _resolve(
+        self,
+        kind: AlertKind,
+        value: float | None,
+        threshold: float | None,
+        now: datetime,
+    ) -> Transition:
+        opened_at, self.opened_at = self.opened_at, None
+        assert opened_at is not None
+        return Transition(
+            kind=kind,
+            opened=False,
+            value=value,
+            threshold=threshold,
+            duration=round((now - opened_at).total_seconds(), 1),
+        )
+
+
+class ThresholdAlert(_Alert):
+    """One limit of one board, and whether its alert is open."""
+
+    def __init__(self, spec: ThresholdSpec) -> None:
+        """Start at the default limit, closed."""
+        super().__init__()
+        self.spec = spec
+        self.limit = spec.default
+        self._last: float | None = None
+
     def update(self, value: float | None, now: datetime) -> Transition | None:
         """Hold a new reading (None: unknown, changes nothing) against the limit."""
         if value is None:
             return None
         self._last = value
-        spec = self.spec
+        spec, limit = self.spec, self.limit
         if self.opened_at is None:
-            beyond = value > self.limit if spec.above else value < self.limit
-            if beyond:
-                self.opened_at = now
-                return Transition(
-                    kind=spec.kind, opened=True, value=value, threshold=self.limit
-                )
-            return None
+            beyond = value > limit if spec.above else value < limit
+            return self._open(spec.kind, value, limit, now) if beyond else None
         back = (
-            value <= self.limit - spec.hysteresis
+            value <= limit - spec.hysteresis
             if spec.above
-            else value >= self.limit + spec.hysteresis
+            else value >= limit + spec.hysteresis
         )
-        return self._resolve(value, now) if back else None
+        return self._resolve(spec.kind, value, limit, now) if back else None
 
     def set_limit(self, limit: float, now: datetime) -> Transition | None:
         """A new limit applies at once to the last reading."""
         self.limit = limit
         return self.update(self._last, now)
 
-    def _resolve(self, value: float | None, now: datetime) -> Transition:
-        opened_at, self.opened_at = self.opened_at, None
-        assert opened_at is not None
-        return Transition(
-            kind=self.spec.kind,
-            opened=False,
-            value=value,
-            threshold=self.limit,
-            duration=round((now - opened_at).total_seconds(), 1),
-        )
 
-
-class OfflineAlert:
+class OfflineAlert(_Alert):
     """Opens once a board has been offline past the grace period."""
-
-    def __init__(self) -> None:
-        """Closed until the hub's timer says otherwise."""
-        self.opened_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """True while the board is still away."""
-        return self.opened_at is not None
 
     def open(self, now: datetime) -> Transition | None:
         """The grace period has run out with the board still offline."""
         if self.opened_at is not None:
             return None
-        self.opened_at = now
-        return Transition(
-            kind=AlertKind.OFFLINE, opened=True, value=None, threshold=None
-        )
+        return self._open(AlertKind.OFFLINE, None, None, now)
 
     def resolve(self, now: datetime) -> Transition | None:
         """The board is back."""
         if self.opened_at is None:
             return None
-        opened_at, self.opened_at = self.opened_at, None
-        return Transition(
-            kind=AlertKind.OFFLINE,
-            opened=False,
-            value=None,
-            threshold=None,
-            duration=round((now - opened_at).total_seconds(), 1),
-        )
+        return self._resolve(AlertKind.OFFLINE, None, None, now)

@@ -44,7 +44,6 @@ def _alert(
         channels=(alert_key(kind),),
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda board: board.alert_open(kind),
-        available_offline=kind is AlertKind.OFFLINE,
     )
 
 
@@ -58,7 +57,6 @@ BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
         available_offline=True,
     ),
     *(_alert(spec.kind, spec.capability) for spec in THRESHOLDS),
-    _alert(AlertKind.OFFLINE, None),
 )
 
 
@@ -80,7 +78,7 @@ class IotLabBinarySensor(IotLabEntity, BinarySensorEntity):
 
     @property
     def available(self) -> bool:
-        """Connectivity and the offline alert stay available while the board is away."""
+        """Connectivity stays available while the board is away: saying so is its job."""
         if self.entity_description.available_offline:
             return self.hub.connected
         return super().available

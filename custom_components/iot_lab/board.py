@@ -125,9 +125,7 @@ class Board:
             self.on_alert(self, transition)
 
     def alert_open(self, kind: AlertKind) -> bool:
-        """True while the alert of this kind is open."""
-        if kind is AlertKind.OFFLINE:
-            return self.offline_alert.is_open
+        """True while the threshold alert of this kind is open."""
         return self.thresholds[kind].is_open
 
 

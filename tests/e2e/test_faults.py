@@ -13,14 +13,10 @@ import shutil
 import signal
 import time
 
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel
+from benchmarks.publisher import announce, connect
 from iot_lab_sim.harness import (
-    HOST,
     Demo,
     HomeAssistant,
     Stack,
@@ -143,39 +139,9 @@ def test_broker_killed_and_restarted_mid_stream(faulty: tuple[Stack, Demo]) -> N
 
 
 def _announce_flood(port: int, count: int) -> None:
-    """`count` boards announced (retained) and online, as a school's worth of boards."""
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="flood")
-    client.max_inflight_messages_set(200)
-    client.connect(HOST, port)
-    client.loop_start()
-    sent = []
-    for index in range(count):
-        board_id = f"flood-{index}"
-        info = BoardInfo(
-            board_id,
-            "climate-dht11",
-            f"Flood {index}",
-            "1.0.0",
-            frozenset({Capability.TEMPERATURE, Capability.HUMIDITY}),
-        )
-        sent.append(
-            client.publish(
-                protocol.channel_topic("iot_lab", board_id, Channel.INFO),
-                protocol.info_payload(info),
-                qos=1,
-                retain=True,
-            )
-        )
-        sent.append(
-            client.publish(
-                protocol.channel_topic("iot_lab", board_id, Channel.STATUS),
-                "online",
-                qos=1,
-                retain=True,
-            )
-        )
-    for message in sent:
-        message.wait_for_publish(30)
+    """`count` climate boards announced (retained) and online: a school's worth."""
+    client = connect(port)
+    announce(client, ["climate"], count)
     client.disconnect()
     client.loop_stop()
 
@@ -206,6 +172,6 @@ def test_hass_restarted_with_a_flood_of_retained_announces(
     assert len(devices) == len(devices_before) + FLOOD
     for board_id, device in devices_before.items():
         assert devices[board_id]["id"] == device["id"]
-    assert {f"flood-{i}" for i in range(FLOOD)} <= set(devices)
+    assert {f"bench-{i}" for i in range(FLOOD)} <= set(devices)
     assert _device_count(demo) == len(devices)
     _assert_counts_exact(demo)

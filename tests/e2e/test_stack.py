@@ -43,8 +43,17 @@ def test_each_board_has_its_entities(demo: Demo) -> None:
         "led",
         "oled",
         "connectivity",
+        "light_low_limit",
+        "light_low_alert",
     )
-    assert by_id["climate-1"].has("temperature", "humidity", "connectivity")
+    assert by_id["climate-1"].has(
+        "temperature",
+        "humidity",
+        "connectivity",
+        "temperature_high_limit",
+        "temperature_low_alert",
+        "humidity_high_alert",
+    )
     assert by_id["door-1"].has(
         "entries_today",
         "exits_today",
@@ -53,6 +62,8 @@ def test_each_board_has_its_entities(demo: Demo) -> None:
         "lifetime_exits",
         "passage",
         "reset_occupancy",
+        "occupancy_high_limit",
+        "occupancy_high_alert",
     )
     # has_entity_name: entity ids come from the device name and the entity name.
     assert by_id["lab-1"].entities["led"] == "switch.lab_bench_1_led"
@@ -136,6 +147,12 @@ def test_dashboard_shows_the_boards(demo: Demo, entities: dict[str, str]) -> Non
         assert entities[unique_id] in text
     assert entities["climate-1_temperature"] in text
     assert entities["door-1_occupancy"] in text
+    for unique_id in (
+        "lab-1_light_low_alert",
+        "climate-1_temperature_high_alert",
+        "door-1_occupancy_high_alert",
+    ):
+        assert entities[unique_id] in text
 
 
 def test_the_http_csv_counter_counts_through_its_webhook(demo: Demo) -> None:

@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncssh
+from homeassistant.components.number import (
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -41,6 +47,27 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 BASE = "iot_lab"
 LIGHT_ID = "lab-1"
 CLIMATE_ID = "climate-1"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=10,
+)
+"""Any JSON value, for the parsers' property tests."""
+
+
+async def set_number(hass: HomeAssistant, entity_id: str, value: float) -> None:
+    """Set a number entity the way the UI does."""
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
+        blocking=True,
+    )
 
 
 def load_fixture(name: str) -> str:

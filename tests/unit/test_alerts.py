@@ -6,12 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.number import (
-    ATTR_VALUE,
-    DOMAIN as NUMBER_DOMAIN,
-    SERVICE_SET_VALUE,
-)
-from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers import device_registry as dr
 import pytest
@@ -30,13 +25,12 @@ from custom_components.iot_lab.alert import (
 from custom_components.iot_lab.const import ALERT_EVENT, DOMAIN
 from custom_components.iot_lab.logbook import async_describe_events, describe_alert
 
-from .conftest import CLIMATE_ID, LIGHT_ID, Fire, load_fixture
+from .conftest import CLIMATE_ID, LIGHT_ID, Fire, load_fixture, set_number
 
 HOT = "binary_sensor.climate_corner_temperature_too_high"
 COLD = "binary_sensor.climate_corner_temperature_too_low"
 HUMID = "binary_sensor.climate_corner_humidity_too_high"
 HIGH_LIMIT = "number.climate_corner_temperature_high_limit"
-OFFLINE = "binary_sensor.climate_corner_offline_for_too_long"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
@@ -193,12 +187,7 @@ async def test_changing_the_limit_applies_to_the_last_reading(
 ) -> None:
     await fire(CLIMATE_ID, "humidity", "65")
     assert hass.states.get(HUMID).state == STATE_OFF
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: "number.climate_corner_humidity_high_limit", ATTR_VALUE: 60},
-        blocking=True,
-    )
+    await set_number(hass, "number.climate_corner_humidity_high_limit", 60)
     assert hass.states.get("number.climate_corner_humidity_high_limit").state == "60.0"
     assert hass.states.get(HUMID).state == STATE_ON
     assert [(a["kind"], a["state"], a["threshold"]) for a in alerts] == [
@@ -251,16 +240,14 @@ async def test_board_offline_past_grace_period_is_an_alert(
     assert alerts == []
 
     await fire(CLIMATE_ID, "status", "offline")
-    # Its threshold alerts go unavailable with it; the offline alert does not.
+    # Its threshold alerts go unavailable with it; the offline alert is an event.
     assert hass.states.get(HOT).state == "unavailable"
-    assert hass.states.get(OFFLINE).state == STATE_OFF
     freezer.tick(timedelta(seconds=121))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert hass.states.get(OFFLINE).state == STATE_ON
+    assert [a["state"] for a in alerts] == ["opened"]
     freezer.tick(timedelta(minutes=8))
     await fire(CLIMATE_ID, "status", "online")
-    assert hass.states.get(OFFLINE).state == STATE_OFF
     assert [(a["kind"], a["state"], a.get("duration")) for a in alerts] == [
         ("offline", "opened", None),
         ("offline", "resolved", 480.0),
@@ -276,12 +263,7 @@ async def test_light_alert_follows_the_calibrated_level(
     await fire(LIGHT_ID, "light", "600")  # 14.7 % of 0..4095
     assert hass.states.get("binary_sensor.lab_bench_1_too_dark").state == STATE_ON
     # Calibrated so that 600 is bright enough: the level, and the alert, follow.
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: "number.lab_bench_1_bright_calibration", ATTR_VALUE: 1000},
-        blocking=True,
-    )
+    await set_number(hass, "number.lab_bench_1_bright_calibration", 1000)
     assert hass.states.get("binary_sensor.lab_bench_1_too_dark").state == STATE_OFF
     assert [(a["kind"], a["state"]) for a in alerts] == [
         ("light_low", "opened"),
@@ -297,12 +279,7 @@ async def test_occupancy_over_capacity(
 ) -> None:
     await fire("door-1", "info", load_fixture("info_counter.json"), retain=True)
     await fire("door-1", "status", "online", retain=True)
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: "number.library_entrance_capacity", ATTR_VALUE: 2},
-        blocking=True,
-    )
+    await set_number(hass, "number.library_entrance_capacity", 2)
     for direction in ("in", "in", "in"):
         await fire("door-1", "passage", direction)
     assert (

@@ -9,12 +9,6 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
-from homeassistant.components.number import (
-    ATTR_VALUE,
-    DOMAIN as NUMBER_DOMAIN,
-    SERVICE_SET_VALUE,
-)
-from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -28,7 +22,7 @@ import yaml
 
 from custom_components.iot_lab.const import DOMAIN
 
-from .conftest import CLIMATE_ID, Fire, load_fixture
+from .conftest import CLIMATE_ID, Fire, load_fixture, set_number
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "iot_lab"
 DOOR = "door-1"
@@ -69,15 +63,6 @@ def _device_id(hass: HomeAssistant, entry: MockConfigEntry, board_id: str) -> st
     )
     assert device is not None
     return device.id
-
-
-async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
-        blocking=True,
-    )
 
 
 def test_every_blueprint_is_tested_and_filters_on_iot_lab() -> None:
@@ -227,7 +212,7 @@ async def test_occupancy_over_capacity(
 ) -> None:
     await fire(DOOR, "info", load_fixture("info_counter.json"), retain=True)
     await fire(DOOR, "status", "online", retain=True)
-    await _set(hass, "number.library_entrance_capacity", 2)
+    await set_number(hass, "number.library_entrance_capacity", 2)
     calls = async_mock_service(hass, "persistent_notification", "create")
     await _use_blueprint(hass, "occupancy_over_capacity.yaml", {})
     for direction in ("in", "in", "in", "out", "in", "out", "out"):

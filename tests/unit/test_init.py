@@ -30,12 +30,8 @@ LIGHT_ENTITIES = {
     "binary_sensor.lab_bench_1_connectivity",
     "number.lab_bench_1_light_low_limit",
     "binary_sensor.lab_bench_1_too_dark",
-    "binary_sensor.lab_bench_1_offline_for_too_long",
 }
-STAY_AVAILABLE_OFFLINE = {
-    "binary_sensor.lab_bench_1_connectivity",
-    "binary_sensor.lab_bench_1_offline_for_too_long",
-}
+STAY_AVAILABLE_OFFLINE = {"binary_sensor.lab_bench_1_connectivity"}
 
 
 def _device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry | None:
@@ -83,7 +79,6 @@ async def test_climate_board_gets_only_its_entities(
         "binary_sensor.climate_corner_temperature_too_high",
         "binary_sensor.climate_corner_temperature_too_low",
         "binary_sensor.climate_corner_humidity_too_high",
-        "binary_sensor.climate_corner_offline_for_too_long",
     }
 
 

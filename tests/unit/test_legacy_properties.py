@@ -11,14 +11,8 @@ from hypothesis import given, strategies as st
 from custom_components.iot_lab import legacy, protocol
 from custom_components.iot_lab.protocol import ProtocolError
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=10), children, max_size=4)
-    ),
-    max_leaves=10,
-)
+from .conftest import JSON_VALUES
+
 LEGACY_KEYS = st.sampled_from(
     ["temperature", "humidity", "status", "valeur", "idCapteur", "unite", "x"]
 )

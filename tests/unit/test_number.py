@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.number import (
-    ATTR_VALUE,
-    DOMAIN as NUMBER_DOMAIN,
-    SERVICE_SET_VALUE,
-)
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
@@ -15,7 +10,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
-from .conftest import LIGHT_ID, Fire, load_fixture
+from .conftest import LIGHT_ID, Fire, load_fixture, set_number
 
 DARK = "number.lab_bench_1_dark_calibration"
 BRIGHT = "number.lab_bench_1_bright_calibration"
@@ -32,15 +27,6 @@ def _extra(value: float) -> dict[str, float | None]:
     }
 
 
-async def _set(hass: HomeAssistant, entity_id: str, value: float) -> None:
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
-        blocking=True,
-    )
-
-
 async def test_calibration_changes_level(
     hass: HomeAssistant, light_board: str, fire: Fire
 ) -> None:
@@ -48,20 +34,20 @@ async def test_calibration_changes_level(
     assert hass.states.get(BRIGHT).state == "4095.0"
     assert er.async_get(hass).async_get(DARK).entity_category == "config"
     await fire(LIGHT_ID, "light", "1500")
-    await _set(hass, DARK, 1000)
-    await _set(hass, BRIGHT, 2000)
+    await set_number(hass, DARK, 1000)
+    await set_number(hass, BRIGHT, 2000)
     assert hass.states.get(LEVEL).state == "50.0"
     await fire(LIGHT_ID, "light", "500")
     assert hass.states.get(LEVEL).state == "0.0"
     await fire(LIGHT_ID, "light", "3000")
     assert hass.states.get(LEVEL).state == "100.0"
     # Inverted wiring: more light gives a lower reading.
-    await _set(hass, DARK, 3000)
-    await _set(hass, BRIGHT, 1000)
+    await set_number(hass, DARK, 3000)
+    await set_number(hass, BRIGHT, 1000)
     await fire(LIGHT_ID, "light", "2500")
     assert hass.states.get(LEVEL).state == "25.0"
     # Equal points give no level rather than a division by zero.
-    await _set(hass, BRIGHT, 3000)
+    await set_number(hass, BRIGHT, 3000)
     assert hass.states.get(LEVEL).state == STATE_UNKNOWN
 
 
