@@ -13,6 +13,8 @@ from .const import (
     CONF_AUTO_EXPORT,
     CONF_BASE_TOPIC,
     CONF_LEGACY,
+    CONF_OFFLINE_GRACE,
+    DEFAULT_OFFLINE_GRACE,
     DOMAIN,
     LOGGER,
     PLATFORMS,
@@ -37,7 +39,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="mqtt_unavailable"
         )
-    hub = IotLabHub(hass, entry.entry_id, entry.data[CONF_BASE_TOPIC])
+    hub = IotLabHub(
+        hass,
+        entry.entry_id,
+        entry.data[CONF_BASE_TOPIC],
+        entry.options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
+    )
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(hub.async_stop)

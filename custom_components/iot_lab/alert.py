@@ -103,9 +103,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
 )
 SPECS: Final = {spec.kind: spec for spec in THRESHOLDS}
 
-OFFLINE_GRACE_SECONDS: Final = 120
-"""A board offline for longer than this opens an offline alert."""
-
 
 @dataclass(frozen=True, kw_only=True)
 class Transition:
@@ -194,14 +191,20 @@ class ThresholdAlert(_Alert):
 class OfflineAlert(_Alert):
     """Opens once a board has been offline past the grace period."""
 
-    def open(self, now: datetime) -> Transition | None:
-        """The grace period has run out with the board still offline."""
+    def __init__(self) -> None:
+        """Closed; the grace period in minutes is the event's threshold."""
+        super().__init__()
+        self._grace: float | None = None
+
+    def open(self, now: datetime, grace: float) -> Transition | None:
+        """The grace period (minutes) has run out with the board still offline."""
         if self.opened_at is not None:
             return None
-        return self._open(AlertKind.OFFLINE, None, None, now)
+        self._grace = grace
+        return self._open(AlertKind.OFFLINE, None, grace, now)
 
     def resolve(self, now: datetime) -> Transition | None:
         """The board is back."""
         if self.opened_at is None:
             return None
-        return self._resolve(AlertKind.OFFLINE, None, None, now)
+        return self._resolve(AlertKind.OFFLINE, None, self._grace, now)

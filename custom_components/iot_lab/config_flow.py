@@ -37,12 +37,14 @@ from .const import (
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
     CONF_LEGACY,
+    CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
     CONF_REMOTE_DIR,
     CONF_SFTP,
     CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_CLOSING,
+    DEFAULT_OFFLINE_GRACE,
     DEFAULT_OPENING,
     DEFAULT_SFTP_PORT,
     DOMAIN,
@@ -225,6 +227,18 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
                     CONF_WEBHOOK_LOCAL_ONLY,
                     default=options.get(CONF_WEBHOOK_LOCAL_ONLY, True),
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_OFFLINE_GRACE,
+                    default=options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=1,
+                        max=1440,
+                        step=1,
+                        unit_of_measurement="min",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
             }
         )
         return self.async_show_form(

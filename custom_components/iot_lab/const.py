@@ -35,12 +35,15 @@ CONF_OPENING: Final = "opening_time"
 CONF_CLOSING: Final = "closing_time"
 CONF_AUTO_EXPORT: Final = "auto_export"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+CONF_OFFLINE_GRACE: Final = "offline_grace"
+"""Minutes a board may stay offline before the offline alert opens."""
 CONF_CSV_COUNTERS: Final = "csv_counters"
 """Counter id -> webhook id of each HTTP (CSV) door counter."""
 CONF_SFTP: Final = "sftp"
 CONF_PRIVATE_KEY: Final = "private_key"
 CONF_REMOTE_DIR: Final = "remote_dir"
 
+DEFAULT_OFFLINE_GRACE: Final = 2
 DEFAULT_OPENING: Final = "08:00:00"
 DEFAULT_CLOSING: Final = "19:00:00"
 DEFAULT_SFTP_PORT: Final = 22

@@ -16,10 +16,11 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from . import legacy, protocol
-from .alert import OFFLINE_GRACE_SECONDS, Transition
+from .alert import Transition
 from .board import Board
 from .const import (
     ALERT_EVENT,
+    DEFAULT_OFFLINE_GRACE,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -67,9 +68,19 @@ def counters_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class IotLabHub:
     """One wildcard subscription per base topic, and the boards heard on it."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str, base_topic: str) -> None:
-        """Prepare the hub; nothing is subscribed before `async_start`."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        base_topic: str,
+        offline_grace: float = DEFAULT_OFFLINE_GRACE,
+    ) -> None:
+        """Prepare the hub; nothing is subscribed before `async_start`.
+
+        `offline_grace`: minutes a board may stay offline before its offline alert.
+        """
         self.hass = hass
+        self.offline_grace = offline_grace
         self.entry_id = entry_id
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}
@@ -293,10 +304,12 @@ class IotLabHub:
             @callback
             def _still_offline(_: datetime) -> None:
                 del self._offline_timers[board.board_id]
-                board.async_alert(board.offline_alert.open(dt_util.utcnow()))
+                board.async_alert(
+                    board.offline_alert.open(dt_util.utcnow(), self.offline_grace)
+                )
 
             self._offline_timers[board.board_id] = async_call_later(
-                self.hass, OFFLINE_GRACE_SECONDS, _still_offline
+                self.hass, self.offline_grace * 60, _still_offline
             )
 
     @callback

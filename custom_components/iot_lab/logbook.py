@@ -20,7 +20,14 @@ def describe_alert(data: Mapping[str, Any]) -> str:
     opened = data.get("state") == "opened"
     kind = data.get("kind")
     if kind == AlertKind.OFFLINE:
-        what = "offline for more than 2 minutes" if opened else "back online"
+        grace = data.get("threshold")
+        what = (
+            "back online"
+            if not opened
+            else f"offline for more than {grace:g} min"
+            if isinstance(grace, int | float)
+            else "offline for too long"
+        )
     elif spec := next((spec for spec in THRESHOLDS if spec.kind == kind), None):
         what = f"{spec.description} {data.get('threshold')} ({data.get('value')})"
     else:

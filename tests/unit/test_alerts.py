@@ -86,11 +86,11 @@ def test_unknown_reading_changes_nothing_and_new_limit_applies_at_once() -> None
 def test_offline_alert_opens_and_resolves_once() -> None:
     alert = OfflineAlert()
     assert alert.resolve(T0) is None
-    assert alert.open(T0) is not None
-    assert alert.open(T0 + timedelta(minutes=1)) is None
+    assert alert.open(T0, 2) is not None
+    assert alert.open(T0 + timedelta(minutes=1), 2) is None
     resolved = alert.resolve(T0 + timedelta(minutes=5))
     assert resolved is not None
-    assert resolved.duration == 300.0
+    assert (resolved.duration, resolved.threshold) == (300.0, 2)
 
 
 @pytest.mark.parametrize(
@@ -124,9 +124,10 @@ def test_offline_alert_opens_and_resolves_once() -> None:
             "alert resolved after 2.5 h: back online",
         ),
         (
-            {"kind": "offline", "state": "opened"},
-            "alert opened: offline for more than 2 minutes",
+            {"kind": "offline", "state": "opened", "threshold": 5.0},
+            "alert opened: offline for more than 5 min",
         ),
+        ({"kind": "offline", "state": "opened"}, "alert opened: offline for too long"),
         ({"kind": "sideways", "state": "opened"}, "alert opened: sideways"),
     ],
 )
@@ -346,3 +347,26 @@ async def test_no_offline_alert_once_the_board_is_gone(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert alerts == []
+
+
+async def test_offline_grace_period_is_an_option(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    config_entry: MockConfigEntry,
+    fire: Fire,
+    alerts: list[dict[str, Any]],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(config_entry, options={"offline_grace": 5})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await fire(CLIMATE_ID, "info", load_fixture("info_climate.json"), retain=True)
+    await fire(CLIMATE_ID, "status", "offline", retain=True)
+    freezer.tick(timedelta(minutes=3))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert alerts == []
+    freezer.tick(timedelta(minutes=2, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert [(a["kind"], a["state"]) for a in alerts] == [("offline", "opened")]

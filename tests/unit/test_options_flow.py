@@ -14,6 +14,7 @@ from custom_components.iot_lab.const import (
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
     CONF_LEGACY,
+    CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
     CONF_REMOTE_DIR,
@@ -43,6 +44,7 @@ async def test_settings(
         CONF_CLOSING: "08:00:00",
         CONF_AUTO_EXPORT: True,
         CONF_WEBHOOK_LOCAL_ONLY: True,
+        CONF_OFFLINE_GRACE: 5,
     }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], values
