@@ -269,8 +269,7 @@ class IotLabHub:
         if board is None or board.info is None:
             return
         del self.boards[board_id]
-        if cancel := self._offline_timers.pop(board_id, None):
-            cancel()
+        self._cancel_offline_timer(board_id)
         device_registry = dr.async_get(self.hass)
         if device := device_registry.async_get_device_by_identifier(
             (DOMAIN, board_id), self.entry_id
@@ -296,8 +295,7 @@ class IotLabHub:
         board.online = online
         board.async_notify(Channel.STATUS)
         if online:
-            if cancel := self._offline_timers.pop(board.board_id, None):
-                cancel()
+            self._cancel_offline_timer(board.board_id)
             board.async_alert(board.offline_alert.resolve(dt_util.utcnow()))
         elif board.board_id not in self._offline_timers:
 
@@ -311,6 +309,10 @@ class IotLabHub:
             self._offline_timers[board.board_id] = async_call_later(
                 self.hass, self.offline_grace * 60, _still_offline
             )
+
+    def _cancel_offline_timer(self, board_id: str) -> None:
+        if cancel := self._offline_timers.pop(board_id, None):
+            cancel()
 
     @callback
     def _async_alert(self, board: Board, transition: Transition) -> None:
