@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
@@ -79,6 +80,27 @@ def fixture_json(name: str) -> dict[str, Any]:
     """Return a JSON payload kept in tests/fixtures, parsed."""
     data: dict[str, Any] = json.loads(load_fixture(name))
     return data
+
+
+FROZEN_AT = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
+"""Where every test's clock starts: Monday 08:00 in US/Pacific, the test Home Assistant's
+time zone, so the library's opening hours and the day's counts begin together."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Freeze the clock of every test before any fixture runs.
+
+    Nothing a test sets up (trackers, midnight roll-over, export timers) may schedule from
+    the day the suite happens to run. A test moves the clock with `freezer`, or starts
+    elsewhere with its own `@pytest.mark.freeze_time(...)`.
+    """
+    for item in items:
+        if item.get_closest_marker("freeze_time") is None:
+            item.add_marker(pytest.mark.freeze_time(FROZEN_AT))
+        fixturenames: list[str] = getattr(item, "fixturenames", [])
+        if "freezer" in fixturenames:
+            fixturenames.remove("freezer")
+        fixturenames.insert(0, "freezer")
 
 
 type Fire = Callable[..., Any]

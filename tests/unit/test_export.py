@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,14 @@ async def _setup(hass: HomeAssistant, options: dict[str, Any]) -> MockConfigEntr
     return entry
 
 
+def _local(at: str) -> datetime:
+    """`HH:MM` on DAY in Home Assistant's time zone."""
+    hour, minute = (int(part) for part in at.split(":"))
+    return dt_util.as_utc(
+        datetime.combine(DAY, time(hour, minute), dt_util.get_default_time_zone())
+    )
+
+
 async def _count(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -69,12 +77,7 @@ async def _count(
     at: str,
     totals: tuple[int, int],
 ) -> None:
-    hour, minute = (int(part) for part in at.split(":"))
-    freezer.move_to(
-        dt_util.as_utc(
-            datetime(2026, 11, 23, hour, minute, tzinfo=dt_util.get_default_time_zone())
-        )
-    )
+    freezer.move_to(_local(at))
     await fire(
         DOOR,
         "counter",
@@ -168,10 +171,12 @@ async def test_auto_export_uploads_by_sftp(
     sftp_server: SftpServer,
 ) -> None:
     port, root = sftp_server
+    # The 30-minute tracker schedules from the moment of set-up: fix that moment first.
+    freezer.move_to(_local("09:00"))
     entry = await _setup(hass, {CONF_AUTO_EXPORT: True, **_sftp_options(port)})
     await _door_device(hass, entry, fire)
     await _count(hass, freezer, fire, "09:05", (3, 0))
-    freezer.move_to(freezer.time_to_freeze + timedelta(minutes=25, seconds=30))
+    freezer.move_to(_local("09:30") + timedelta(seconds=30))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     uploaded = root / "uploads" / "iot" / "23_11_2026_counterdata-door-1.csv"
