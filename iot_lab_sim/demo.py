@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     elif (access := DEMO_DIR / "access.json").exists():
         # Home Assistant keeps its HTTP settings in storage after the first start.
         port = urlsplit(json.loads(access.read_text())["url"]).port or port
-    signal.signal(signal.SIGINT, _raise_stop)
-    signal.signal(signal.SIGTERM, _raise_stop)
+    # SIGHUP: the terminal was closed. Every child also gets SIGTERM from the kernel
+    # if this process dies without stopping them (see harness._die_with_parent).
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _raise_stop)
     began = time.monotonic()
     try:
         with Stack(DEMO_DIR / "logs") as stack:

@@ -89,6 +89,25 @@ def _die_with_parent() -> list[str]:
     return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
+def _wait_for_exec(pid: int, argv: list[str], timeout: float = 5) -> None:
+    """Return once the child runs `argv`, so its parent-death signal is in place.
+
+    `setpriv` sets the signal and then runs the program: a parent killed in between
+    would leave a child with no signal to end it.
+    """
+    wanted = [os.fsencode(arg) for arg in argv]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            running = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+        except OSError:
+            return  # No /proc, or the child already exited: nothing to wait for.
+        if running == wanted:
+            return
+        time.sleep(0.005)
+    LOGGER.warning("pid %d did not start %s within %.0f s", pid, argv[0], timeout)
+
+
 @dataclass
 class Service:
     """A child process with its log file; stopped by its pid."""
@@ -171,9 +190,11 @@ class Stack:
         """Start a child process in its own session, its output in `<name>.log`."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.workdir / f"{name}.log"
+        command = [os.fspath(arg) for arg in argv]
+        guard = _die_with_parent()
         with log.open("ab") as out:
             process = subprocess.Popen(
-                [*_die_with_parent(), *(os.fspath(arg) for arg in argv)],
+                [*guard, *command],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -183,6 +204,8 @@ class Stack:
             )
         service = Service(name, process, log, stop_signal)
         self.services.append(service)
+        if guard:
+            _wait_for_exec(process.pid, command)
         LOGGER.debug("started %s (pid %d)", name, process.pid)
         return service
 
@@ -213,6 +236,10 @@ class Stack:
                 f"listener {port} {HOST}\n"
                 "allow_anonymous true\n"
                 "persistence false\n"
+                # Started as root, Mosquitto would switch to its own user, and a change
+                # of user clears the kernel's parent-death signal: the broker would then
+                # outlive a demo killed the hard way.
+                "user root\n"
                 f"max_queued_messages {max_queued}\n"
                 "log_dest stdout\n"
                 "log_type error\nlog_type warning\nlog_type notice\n"

@@ -1,0 +1,58 @@
+"""Nothing the demo starts outlives it, however it ends (killed, or its terminal closed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from iot_lab_sim.harness import ROOT
+
+# A process that starts what the demo starts without Home Assistant (the broker and the
+# simulator, through the same Stack), prints their pids, then waits to be killed.
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from iot_lab_sim.harness import Stack
+    stack = Stack(Path(sys.argv[1]))
+    port = stack.start_broker()
+    stack.start_simulator(port, "--boards", "1", "--no-legacy")
+    print(" ".join(str(service.pid) for service in stack.services), flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    """A process that exists and is not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGHUP])
+def test_children_end_with_their_parent(tmp_path: Path, how: signal.Signals) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path / "stack")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    children = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(children) == 2
+    assert all(_alive(pid) for pid in children)
+    parent.send_signal(how)
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in children if _alive(pid)]
