@@ -78,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         port = urlsplit(json.loads(access.read_text())["url"]).port or port
     # SIGHUP: the terminal was closed. Every child also gets SIGTERM from the kernel
     # if this process dies without stopping them (see harness._die_with_parent).
-    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop_signal, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGHUP, _raise_stop)
     began = time.monotonic()
     try:
         with Stack(DEMO_DIR / "logs") as stack:
