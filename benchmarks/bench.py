@@ -36,11 +36,10 @@ from iot_lab_sim.harness import (
     Stack,
     add_iot_lab_entry,
     add_mqtt_entry,
-    confirm_http_config,
     create_long_lived_token,
     free_port,
     onboard,
-    remove_onboarding_extras,
+    seed_storage,
     wait_for_hass,
 )
 
@@ -54,9 +53,6 @@ homeassistant:
   time_zone: UTC
   auth_providers:
     - type: homeassistant
-http:
-  server_host: 127.0.0.1
-  server_port: {port}
 api:
 config:
 onboarding:
@@ -127,17 +123,16 @@ class Bench:
     def prepare(self, config: Path) -> None:
         """A configuration with the MQTT and IoT Lab entries, made the user's way."""
         config.mkdir(parents=True)
-        (config / "configuration.yaml").write_text(CONFIG.format(port=self.http_port))
+        (config / "configuration.yaml").write_text(CONFIG)
+        seed_storage(config, self.http_port)
         (config / "custom_components").mkdir()
         (config / "custom_components" / "iot_lab").symlink_to(INTEGRATION)
         hass = self.start(config)
         access, _ = onboard(self.url)
         self.token = create_long_lived_token(self.url, access, "benchmark")
         api = HomeAssistant(self.url, self.token)
-        confirm_http_config(api)
         add_mqtt_entry(api, self.broker_port)
         add_iot_lab_entry(api, timeout=1)
-        remove_onboarding_extras(api)
         api.close()
         time.sleep(5)  # config entries reach storage after a short delay
         hass.stop()

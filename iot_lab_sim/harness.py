@@ -264,7 +264,7 @@ class Stack:
         return self.spawn(
             "hass",
             # Every requirement is installed by scripts/setup (the `demo` extra): no
-            # pip at run time, so what onboarding adds (voice, weather) fails fast here.
+            # pip at run time.
             [BIN / "hass", "-c", config_dir, "--log-no-color", "--skip-pip"],
         )
 
@@ -298,13 +298,44 @@ def local_time_zone() -> str:
     return "UTC"
 
 
+ONBOARDED_STEPS = ("core_config", "analytics", "integration")
+"""Onboarding steps the demo marks done: the owner is still created through the API.
+
+Finishing `core_config` through the API would add Google Translate, Met.no and Radio
+Browser, which need the internet and packages this offline demo does not install."""
+
+
+def _write_store(path: Path, key: str, version: int, data: dict[str, Any]) -> None:
+    path.write_text(
+        json.dumps({"version": version, "minor_version": 1, "key": key, "data": data})
+    )
+
+
+def seed_storage(config_dir: Path, http_port: int) -> None:
+    """Write the settings Home Assistant keeps only in storage, before it starts.
+
+    The HTTP listener: `http:` in YAML is deprecated (a repair on every new install), so
+    it goes in the store's first format, which Home Assistant validates and upgrades
+    itself; written at every start, so a kept configuration may change port. The
+    onboarding steps of ONBOARDED_STEPS, on a new configuration only.
+    """
+    storage = config_dir / ".storage"
+    storage.mkdir(parents=True, exist_ok=True)
+    _write_store(
+        storage / "http", "http", 1, {"server_host": [HOST], "server_port": http_port}
+    )
+    onboarding = storage / "onboarding"
+    if not onboarding.exists():
+        _write_store(onboarding, "onboarding", 4, {"done": list(ONBOARDED_STEPS)})
+
+
 def prepare_config(config_dir: Path, http_port: int, *, keep: bool = False) -> bool:
     """Write the configuration from the template; return True if it was kept as is.
 
     Without `keep` (or on first use) the directory starts clean. The configuration file
     is written every time, so the HTTP port may change between runs.
     """
-    kept = keep and (config_dir / ".storage" / "onboarding").exists()
+    kept = keep and (config_dir / ".storage" / "auth").exists()
     if not kept and config_dir.exists():
         shutil.rmtree(config_dir)
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -317,7 +348,7 @@ def prepare_config(config_dir: Path, http_port: int, *, keep: bool = False) -> b
         else:
             shutil.copy2(item, target)
     text = Template((TEMPLATE / "configuration.yaml").read_text()).substitute(
-        http_port=http_port, time_zone=local_time_zone()
+        time_zone=local_time_zone()
     )
     (config_dir / "configuration.yaml").write_text(text)
     components = config_dir / "custom_components"
@@ -326,6 +357,7 @@ def prepare_config(config_dir: Path, http_port: int, *, keep: bool = False) -> b
     if link.is_symlink() or link.exists():
         link.unlink()
     link.symlink_to(INTEGRATION, target_is_directory=True)
+    seed_storage(config_dir, http_port)
     return kept
 
 
@@ -500,38 +532,7 @@ def onboard(url: str) -> tuple[str, str]:
         },
     )
     access: str = tokens["access_token"]
-    for step, body in (
-        ("core_config", {}),
-        ("analytics", {}),
-        (
-            "integration",
-            {"client_id": client_id, "redirect_uri": f"{url}/?auth_callback=1"},
-        ),
-    ):
-        _request(f"{url}/api/onboarding/{step}", "POST", token=access, body=body)
     return access, password
-
-
-ONBOARDING_EXTRAS = ("google_translate", "met", "radio_browser", "shopping_list")
-"""Entries the onboarding API adds by itself; the demo has no use for them (offline)."""
-
-
-def remove_onboarding_extras(api: HomeAssistant, wait: float = 10) -> None:
-    """Remove the entries onboarding adds, through the config entries API."""
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        flows = [
-            f
-            for f in api.ws("config_entries/flow/progress")
-            if f.get("handler") in ONBOARDING_EXTRAS
-        ]
-        entries = [e for domain in ONBOARDING_EXTRAS for e in api.entries(domain)]
-        if not flows and len(entries) >= len(ONBOARDING_EXTRAS):
-            break
-        time.sleep(0.5)
-    for domain in ONBOARDING_EXTRAS:
-        for entry in api.entries(domain):
-            api.rest("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
 
 
 def onboarding_done(url: str) -> bool:
@@ -543,16 +544,6 @@ def onboarding_done(url: str) -> bool:
             return True  # Onboarding finished: its views are gone.
         raise
     return all(step.get("done") for step in steps)
-
-
-def confirm_http_config(api: HomeAssistant) -> None:
-    """Confirm the HTTP settings taken from the YAML, as the user's Confirm button does.
-
-    Home Assistant moves `http:` from YAML into storage on the first start, as a trial
-    that it reverts (and restarts for) after five minutes unless it is confirmed.
-    """
-    if api.ws("http/config").get("pending") is not None:
-        api.ws("http/config/promote")
 
 
 def create_long_lived_token(url: str, access_token: str, name: str) -> str:
@@ -965,11 +956,6 @@ def run_stack(
     hass_timeout: float = 240,
 ) -> Demo:
     """Broker, simulator, Home Assistant, owner, entries, token and dashboard."""
-    if keep and http_port is not None and not port_is_free(http_port):
-        raise HarnessError(
-            f"port {http_port} is busy: Home Assistant keeps its HTTP port in storage, "
-            "so a kept configuration needs the same port (or run without --keep)"
-        )
     if http_port is None or not port_is_free(http_port):
         http_port = free_port()
     if broker_port is not None and not port_is_free(broker_port):
@@ -993,9 +979,6 @@ def run_stack(
         access, _password = onboard(url)
         token = create_long_lived_token(url, access, "IoT Lab demo and tests")
     api = HomeAssistant(url, token)
-    confirm_http_config(api)
-    if not kept:
-        remove_onboarding_extras(api)
     # amqtt speaks MQTT 3.1.1 only; Mosquitto and Home Assistant default to 5.
     add_mqtt_entry(api, broker_port, "3.1.1" if stack.broker == "amqtt" else "5")
     how = add_iot_lab_entry(api)

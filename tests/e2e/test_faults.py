@@ -11,12 +11,17 @@ import json
 from pathlib import Path
 import shutil
 import signal
+import threading
 import time
+from typing import Any
 
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
 from benchmarks.publisher import announce, connect
 from iot_lab_sim.harness import (
+    HOST,
     Demo,
     HomeAssistant,
     Stack,
@@ -24,7 +29,7 @@ from iot_lab_sim.harness import (
     wait_for_hass,
 )
 
-from .conftest import E2E_DIR, retained, wait_until
+from .conftest import E2E_DIR, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +37,73 @@ FLOOD = 500
 SIMULATOR = ["--boards", "1", "--no-legacy", "--speed", "60", "--seed", "11"]
 
 
+class CounterTruth:
+    """Every passage the door counter has sent, over all of its boots.
+
+    An MQTT client of its own, subscribed for the whole module, that applies the
+    contract's rule to every `counter` message it sees: a new boot id, or a total lower
+    than the last one, starts a new count that adds to what the earlier boots counted.
+    It misses nothing that matters: a board publishes its totals after each passage and
+    again, retained, on every connect, so the last totals of each boot always arrive.
+    """
+
+    def __init__(self, port: int, topic: str) -> None:
+        """Follow `topic` on the broker at `port` (reconnecting when it restarts)."""
+        self._lock = threading.Lock()
+        self._boot: str | None = None
+        self._earlier_boots = (0, 0)
+        self._current = (0, 0)
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2)
+        self._client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
+        self._client.on_message = self._on_message
+        self._client.reconnect_delay_set(min_delay=1, max_delay=2)
+        self._client.connect_async(HOST, port)
+        self._client.loop_start()
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, msg: Any) -> None:
+        totals = json.loads(msg.payload)
+        current = (int(totals["entries"]), int(totals["exits"]))
+        with self._lock:
+            restarted = totals["boot"] != self._boot or any(
+                now < before for now, before in zip(current, self._current, strict=True)
+            )
+            if restarted and self._boot is not None:
+                self._earlier_boots = (
+                    self._earlier_boots[0] + self._current[0],
+                    self._earlier_boots[1] + self._current[1],
+                )
+            self._boot = totals["boot"]
+            self._current = current
+
+    def lifetime(self) -> tuple[int, int] | None:
+        """Entries and exits over every boot, once the first totals arrived."""
+        with self._lock:
+            if self._boot is None:
+                return None
+            return (
+                self._earlier_boots[0] + self._current[0],
+                self._earlier_boots[1] + self._current[1],
+            )
+
+    def close(self) -> None:
+        """Disconnect."""
+        self._client.disconnect()
+        self._client.loop_stop()
+
+
 @pytest.fixture(scope="module")
-def faulty() -> Iterator[tuple[Stack, Demo]]:
+def faulty() -> Iterator[tuple[Stack, Demo, CounterTruth]]:
     """A stack to break: one board of each kind, people walking in at x60."""
     workdir = E2E_DIR / "faults"
     shutil.rmtree(workdir, ignore_errors=True)
     with running_stack(
         workdir, simulator_options=SIMULATOR, board_count=1, csv_counter=None
     ) as (stack, demo):
-        yield stack, demo
+        truth = CounterTruth(demo.broker_port, "iot_lab/door-1/counter")
+        try:
+            yield stack, demo, truth
+        finally:
+            truth.close()
 
 
 def _entity(demo: Demo, unique_id: str) -> str:
@@ -65,19 +128,10 @@ def _door_figures(demo: Demo) -> tuple[int, int] | None:
     return int(states[0]), int(states[1])
 
 
-def _board_totals(demo: Demo) -> tuple[int, int] | None:
-    """What the simulated door counter has counted since it booted (its retained totals)."""
-    payload = retained(demo.broker_port, "iot_lab/door-1/counter", timeout=5)
-    if payload is None:
-        return None
-    totals = json.loads(payload)
-    return totals["entries"], totals["exits"]
-
-
-def _assert_counts_exact(demo: Demo) -> None:
-    """Home Assistant's lifetime figures catch up with the board's own totals."""
+def _assert_counts_exact(demo: Demo, truth: CounterTruth) -> None:
+    """Home Assistant's lifetime figures catch up with every passage the board sent."""
     wait_until(
-        lambda: (_door_figures(demo), _board_totals(demo)),
+        lambda: (_door_figures(demo), truth.lifetime()),
         lambda pair: pair[0] is not None and pair[0] == pair[1],
         timeout=30,
     )
@@ -92,9 +146,9 @@ def _device_count(demo: Demo) -> int:
 
 
 def test_board_killed_without_goodbye_goes_unavailable_then_returns(
-    faulty: tuple[Stack, Demo],
+    faulty: tuple[Stack, Demo, CounterTruth],
 ) -> None:
-    stack, demo = faulty
+    stack, demo, truth = faulty
     light = _entity(demo, "lab-1_light_raw")
     wait_until(lambda: _states(demo, [light])[0], lambda s: s.isdigit())
     assert demo.simulator is not None
@@ -107,10 +161,14 @@ def test_board_killed_without_goodbye_goes_unavailable_then_returns(
     assert time.monotonic() - killed_at < 15 * 1.5  # within the keep-alive window
     demo.simulator = stack.start_simulator(demo.broker_port, *SIMULATOR)
     wait_until(lambda: _states(demo, [light])[0], lambda s: s.isdigit(), timeout=30)
+    # A reboot: what the first boot counted stays counted, and counting goes on.
+    _assert_counts_exact(demo, truth)
 
 
-def test_broker_killed_and_restarted_mid_stream(faulty: tuple[Stack, Demo]) -> None:
-    stack, demo = faulty
+def test_broker_killed_and_restarted_mid_stream(
+    faulty: tuple[Stack, Demo, CounterTruth],
+) -> None:
+    stack, demo, truth = faulty
     watched = [
         _entity(demo, unique_id)
         for unique_id in (
@@ -119,7 +177,7 @@ def test_broker_killed_and_restarted_mid_stream(faulty: tuple[Stack, Demo]) -> N
             "door-1_occupancy",
         )
     ]
-    _assert_counts_exact(demo)
+    _assert_counts_exact(demo, truth)
     broker = next(s for s in stack.services if s.name == stack.broker)
     broker.stop_signal = signal.SIGKILL
     broker.stop()
@@ -135,7 +193,7 @@ def test_broker_killed_and_restarted_mid_stream(faulty: tuple[Stack, Demo]) -> N
     )
     recovered = time.monotonic() - back_at
     assert recovered <= 10, f"entities back {recovered:.1f} s after the broker"
-    _assert_counts_exact(demo)
+    _assert_counts_exact(demo, truth)
 
 
 def _announce_flood(port: int, count: int) -> None:
@@ -147,10 +205,10 @@ def _announce_flood(port: int, count: int) -> None:
 
 
 def test_hass_restarted_with_a_flood_of_retained_announces(
-    faulty: tuple[Stack, Demo],
+    faulty: tuple[Stack, Demo, CounterTruth],
 ) -> None:
-    stack, demo = faulty
-    _assert_counts_exact(demo)
+    stack, demo, truth = faulty
+    _assert_counts_exact(demo, truth)
     devices_before = demo.api.iot_lab_devices()
     assert _device_count(demo) == len(devices_before)
     demo.api.close()
@@ -174,4 +232,4 @@ def test_hass_restarted_with_a_flood_of_retained_announces(
         assert devices[board_id]["id"] == device["id"]
     assert {f"bench-{i}" for i in range(FLOOD)} <= set(devices)
     assert _device_count(demo) == len(devices)
-    _assert_counts_exact(demo)
+    _assert_counts_exact(demo, truth)

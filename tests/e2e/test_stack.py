@@ -169,3 +169,17 @@ def test_the_http_csv_counter_counts_through_its_webhook(demo: Demo) -> None:
         lambda s: is_number(s) and float(s) > 0,
     )
     assert float(lifetime).is_integer()
+
+
+def test_home_assistant_starts_clean(demo: Demo) -> None:
+    """A new user sees no repair, failed entry or error line but IoT Lab's own."""
+    issues = demo.api.ws("repairs/list_issues")["issues"]
+    assert [i for i in issues if i["domain"] != "iot_lab"] == []
+    entries = demo.api.ws("config_entries/get")
+    assert {e["domain"]: e["state"] for e in entries if e["state"] != "loaded"} == {}
+    errors = [
+        line
+        for line in demo.hass.log.read_text(errors="replace").splitlines()
+        if " ERROR " in line or " CRITICAL " in line
+    ]
+    assert [line for line in errors if "[custom_components.iot_lab" not in line] == []

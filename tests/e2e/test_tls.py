@@ -31,12 +31,10 @@ from iot_lab_sim.harness import (
     HomeAssistant,
     Stack,
     add_iot_lab_entry,
-    confirm_http_config,
     create_long_lived_token,
     free_port,
     onboard,
     prepare_config,
-    remove_onboarding_extras,
     wait_for_hass,
     wait_for_port,
 )
@@ -216,8 +214,6 @@ def tls_stack() -> Iterator[tuple[HomeAssistant, int, Path, Stack]]:
         wait_for_hass(url, hass, 240)
         access, _ = onboard(url)
         api = HomeAssistant(url, create_long_lived_token(url, access, "tls test"))
-        confirm_http_config(api)
-        remove_onboarding_extras(api)
         _add_tls_mqtt_entry(api, port, ca)
         add_iot_lab_entry(api)
         try:
