@@ -57,6 +57,17 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise StopSignalError
 
 
+def stop_on_signals() -> None:
+    """Ctrl-C, `kill` and a closed terminal (SIGHUP) all stop the stack in order.
+
+    Set even if the demo was started with a signal ignored (`nohup`). If this process dies
+    without stopping them, every child gets SIGTERM from the kernel anyway (see
+    harness._die_with_parent).
+    """
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _raise_stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start everything, print how to get in, wait for Ctrl-C, stop everything."""
     args = parse_args(argv)
@@ -76,11 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     elif (access := DEMO_DIR / "access.json").exists():
         # Home Assistant keeps its HTTP settings in storage after the first start.
         port = urlsplit(json.loads(access.read_text())["url"]).port or port
-    # SIGHUP: the terminal was closed. Every child also gets SIGTERM from the kernel
-    # if this process dies without stopping them (see harness._die_with_parent).
-    signal.signal(signal.SIGINT, _raise_stop)
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGHUP, _raise_stop)
+    stop_on_signals()
     began = time.monotonic()
     try:
         with Stack(DEMO_DIR / "logs") as stack:

@@ -200,12 +200,13 @@ class Simulator:
             session.connect()
 
     def wait_connected(self, timeout: float) -> bool:
-        """Wait until every board is connected."""
+        """Wait until every board is connected, or until asked to stop."""
         deadline = time.monotonic() + timeout
-        return all(
-            session.connected.wait(max(0.0, deadline - time.monotonic()))
-            for session in self.sessions.values()
-        )
+        while not self.stopped.is_set() and time.monotonic() < deadline:
+            if all(session.connected.is_set() for session in self.sessions.values()):
+                return True
+            self.stopped.wait(0.1)
+        return all(session.connected.is_set() for session in self.sessions.values())
 
     def step(self) -> None:
         """Publish what is due at the simulated time, and post due CSV lines."""

@@ -14,17 +14,24 @@ import pytest
 from iot_lab_sim.harness import ROOT
 
 # A process that starts what the demo starts without Home Assistant (the broker and the
-# simulator, through the same Stack), prints their pids, then waits to be killed.
+# simulator, through the same Stack and the demo's signal handling), prints their pids,
+# then waits to be stopped or killed.
 CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
+    from iot_lab_sim.demo import StopSignalError, stop_on_signals
     from iot_lab_sim.harness import Stack
-    stack = Stack(Path(sys.argv[1]))
-    port = stack.start_broker()
-    stack.start_simulator(port, "--boards", "1", "--no-legacy")
-    print(" ".join(str(service.pid) for service in stack.services), flush=True)
-    time.sleep(600)
+    stop_on_signals()
+    try:
+        with Stack(Path(sys.argv[1])) as stack:
+            port = stack.start_broker()
+            stack.start_simulator(port, "--boards", "1", "--no-legacy")
+            print(" ".join(str(s.pid) for s in stack.services), flush=True)
+            while True:  # Like the demo's loop: a signal that lands just before a
+                time.sleep(1)  # sleep starts is handled when it ends.
+    except StopSignalError:
+        pass
     """
 )
 
@@ -51,7 +58,7 @@ def test_children_end_with_their_parent(tmp_path: Path, how: signal.Signals) -> 
     assert len(children) == 2
     assert all(_alive(pid) for pid in children)
     parent.send_signal(how)
-    parent.wait(10)
+    parent.wait(60)  # SIGHUP: the stack stops in order, the simulator saying goodbye
     deadline = time.monotonic() + 10
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
