@@ -4,14 +4,20 @@ Pure Python (no Home Assistant import): the board feeds readings in, and gets ba
 `Transition` each time an alert opens or resolves, which the hub turns into an
 `iot_lab_alert` event. A reading hovering at a limit must not flap, so an alert opens
 past the limit and resolves only once the reading is back by the hysteresis.
+
+Each alert also remembers when it last opened, so that every transition can say how long
+after the previous opening of the same board's same kind it opened (`since_previous`):
+a blueprint's per-board, per-kind cooldown is a pure function of that figure, the same
+for an alert's opening and its resolution, and this state is stored across restarts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from .protocol import Capability
 
@@ -114,14 +120,39 @@ class Transition:
     threshold: float | None
     duration: float | None = None
     """Seconds the alert was open, on resolve."""
+    since_previous: float | None = None
+    """Seconds from the previous opening of this alert to this one's (None: the first);
+    the same on the opening and on its resolution."""
 
 
 class _Alert:
-    """Open or resolved, and since when."""
+    """Open or resolved, since when, and how long after the previous opening."""
 
     def __init__(self) -> None:
         """Closed until a condition opens it."""
         self.opened_at: datetime | None = None
+        self.last_opened_at: datetime | None = None
+        """The latest opening, kept after it resolves."""
+        self.since_previous: float | None = None
+        """Of the latest opening: seconds after the one before it."""
+        self.threshold: float | None = None
+        """Of the latest opening."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """What survives a restart."""
+        return {
+            "opened_at": _iso(self.opened_at),
+            "last_opened_at": _iso(self.last_opened_at),
+            "since_previous": self.since_previous,
+            "threshold": self.threshold,
+        }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Take back what `as_dict` stored (unreadable fields stay empty)."""
+        self.opened_at = _datetime(data.get("opened_at"))
+        self.last_opened_at = _datetime(data.get("last_opened_at")) or self.opened_at
+        self.since_previous = _number(data.get("since_previous"))
+        self.threshold = _number(data.get("threshold"))
 
     @property
     def is_open(self) -> bool:
@@ -135,8 +166,19 @@ class _Alert:
         threshold: float | None,
         now: datetime,
     ) -> Transition:
+        previous, self.last_opened_at = self.last_opened_at, now
         self.opened_at = now
-        return Transition(kind=kind, opened=True, value=value, threshold=threshold)
+        self.threshold = threshold
+        self.since_previous = (
+            None if previous is None else round((now - previous).total_seconds(), 1)
+        )
+        return Transition(
+            kind=kind,
+            opened=True,
+            value=value,
+            threshold=threshold,
+            since_previous=self.since_previous,
+        )
 
     def _resolve(
         self,
@@ -153,6 +195,7 @@ class _Alert:
             value=value,
             threshold=threshold,
             duration=round((now - opened_at).total_seconds(), 1),
+            since_previous=self.since_previous,
         )
 
 
@@ -191,20 +234,34 @@ class ThresholdAlert(_Alert):
 class OfflineAlert(_Alert):
     """Opens once a board has been offline past the grace period."""
 
-    def __init__(self) -> None:
-        """Closed; the grace period in minutes is the event's threshold."""
-        super().__init__()
-        self._grace: float | None = None
-
     def open(self, now: datetime, grace: float) -> Transition | None:
         """The grace period (minutes) has run out with the board still offline."""
         if self.opened_at is not None:
             return None
-        self._grace = grace
         return self._open(AlertKind.OFFLINE, None, grace, now)
 
     def resolve(self, now: datetime) -> Transition | None:
-        """The board is back."""
+        """The board is back; the event's threshold is the grace period it opened with."""
         if self.opened_at is None:
             return None
-        return self._resolve(AlertKind.OFFLINE, None, self._grace, now)
+        return self._resolve(AlertKind.OFFLINE, None, self.threshold, now)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

@@ -124,6 +124,11 @@ class Board:
         if self.on_alert is not None:
             self.on_alert(self, transition)
 
+    @property
+    def alerts(self) -> dict[AlertKind, ThresholdAlert | OfflineAlert]:
+        """Every alert of the board, by kind (the hub stores them across restarts)."""
+        return {**self.thresholds, AlertKind.OFFLINE: self.offline_alert}
+
     def alert_open(self, kind: AlertKind) -> bool:
         """True while the threshold alert of this kind is open."""
         return self.thresholds[kind].is_open

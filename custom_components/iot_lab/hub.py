@@ -61,7 +61,7 @@ type IotLabConfigEntry = ConfigEntry[IotLabHub]
 
 
 def counters_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Where an entry keeps its door counters across restarts."""
+    """Where an entry keeps its door counters (and its boards' alerts) across restarts."""
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.counters")
 
 
@@ -97,7 +97,7 @@ class IotLabHub:
         self._offline_timers: dict[str, Callable[[], None]] = {}
 
     async def async_start(self) -> None:
-        """Restore the counters, then subscribe to `<base>/#` and follow the broker."""
+        """Restore the counters and alerts, then subscribe to `<base>/#`, follow the broker."""
         stored = await self._store.async_load() or {}
         self.pending_uploads = set(stored.get("pending_uploads", []))
         today = dt_util.now().date()
@@ -105,6 +105,10 @@ class IotLabHub:
             if (board := self.board(board_id)) is not None:
                 board.door = DoorCount.from_dict(data)
                 board.door.roll_over(today)
+        for board_id, alerts in stored.get("alerts", {}).items():
+            if (board := self.board(board_id)) is not None:
+                for kind, alert in board.alerts.items():
+                    alert.restore(alerts.get(kind, {}))
         self._unsubscribers.append(
             async_track_time_change(
                 self.hass, self._async_new_day, hour=0, minute=0, second=0
@@ -331,6 +335,7 @@ class IotLabHub:
         }
         if transition.duration is not None:
             data["duration"] = transition.duration
+        data["since_previous"] = transition.since_previous
         LOGGER.info(
             "Alert %s %s on board %s (value %s, threshold %s)",
             transition.kind,
@@ -340,6 +345,7 @@ class IotLabHub:
             transition.threshold,
         )
         self.hass.bus.async_fire(ALERT_EVENT, data)
+        self._store.async_delay_save(self._counters_data, SAVE_DELAY)
 
     def _async_handle_value(self, board_id: str, channel: Channel, value: Any) -> None:
         if (board := self.board(board_id)) is not None:
@@ -404,6 +410,15 @@ class IotLabHub:
                 board.board_id: board.door.as_dict()
                 for board in self.boards.values()
                 if board.door is not None
+            },
+            "alerts": {
+                board.board_id: {
+                    kind: alert.as_dict()
+                    for kind, alert in board.alerts.items()
+                    if alert.last_opened_at is not None
+                }
+                for board in self.boards.values()
+                if any(alert.last_opened_at for alert in board.alerts.values())
             },
         }
 

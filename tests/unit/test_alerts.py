@@ -93,6 +93,68 @@ def test_offline_alert_opens_and_resolves_once() -> None:
     assert (resolved.duration, resolved.threshold) == (300.0, 2)
 
 
+def test_each_opening_says_how_long_after_the_previous_one() -> None:
+    alert = ThresholdAlert(SPECS[AlertKind.TEMPERATURE_HIGH])
+    moments = iter(T0 + timedelta(minutes=m) for m in (0, 2, 5, 6, 30, 31))
+    seen = [
+        (t.opened, t.since_previous)
+        for value in (29.0, 27.0, 29.0, 27.0, 29.0, 27.0)
+        if (t := alert.update(value, next(moments))) is not None
+    ]
+    # The resolution carries its own opening's figure, so both get the same decision.
+    assert seen == [
+        (True, None),
+        (False, None),
+        (True, 300.0),
+        (False, 300.0),
+        (True, 1500.0),
+        (False, 1500.0),
+    ]
+
+
+def test_an_open_alert_survives_a_restart_as_stored() -> None:
+    offline = OfflineAlert()
+    assert offline.open(T0, 5) is not None
+    offline.resolve(T0 + timedelta(minutes=1))
+    offline.open(T0 + timedelta(minutes=4), 5)
+    stored = offline.as_dict()
+    assert stored == {
+        "opened_at": "2026-11-23T09:04:00+00:00",
+        "last_opened_at": "2026-11-23T09:04:00+00:00",
+        "since_previous": 240.0,
+        "threshold": 5.0,
+    }
+    again = OfflineAlert()
+    again.restore(stored)
+    assert again.open(T0 + timedelta(minutes=9), 2) is None  # still the same alert
+    resolved = again.resolve(T0 + timedelta(minutes=10))
+    assert resolved is not None
+    assert (resolved.duration, resolved.threshold, resolved.since_previous) == (
+        360.0,
+        5.0,
+        240.0,
+    )
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {},
+        {"opened_at": "yesterday", "since_previous": "5", "threshold": True},
+        {"opened_at": "2026-11-23T09:04:00", "last_opened_at": 12},
+    ],
+)
+def test_unreadable_stored_alerts_start_closed(stored: dict[str, Any]) -> None:
+    alert = ThresholdAlert(SPECS[AlertKind.HUMIDITY_HIGH])
+    alert.restore(stored)
+    assert alert.as_dict() == dict.fromkeys(
+        ("opened_at", "last_opened_at", "since_previous", "threshold")
+    )
+    opened = alert.update(75.0, T0)
+    assert opened is not None
+    assert opened.since_previous is None
+
+
 @pytest.mark.parametrize(
     ("data", "text"),
     [
@@ -173,6 +235,7 @@ async def test_temperature_alert_opens_resolves_and_fires_events(
         "state": "opened",
         "value": 28.4,
         "threshold": 28.0,
+        "since_previous": None,
     }
     assert alerts == [
         opened,
