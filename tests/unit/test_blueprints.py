@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+import json
 from pathlib import Path
 import shutil
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.automation import DOMAIN as AUTOMATION_DOMAIN
-from homeassistant.core import HomeAssistant
+from homeassistant.components.automation import (
+    DATA_COMPONENT as AUTOMATIONS,
+    DOMAIN as AUTOMATION_DOMAIN,
+)
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_fire_mqtt_message,
     async_fire_time_changed,
     async_mock_service,
 )
@@ -22,10 +30,125 @@ import yaml
 
 from custom_components.iot_lab.const import DOMAIN
 
-from .conftest import CLIMATE_ID, Fire, load_fixture, set_number
+from .conftest import BASE, CLIMATE_ID, FROZEN_AT, Fire, load_fixture, set_number
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "iot_lab"
 DOOR = "door-1"
+THRESHOLD = "threshold_alert.yaml"
+OFFLINE = "offline_alert.yaml"
+OCCUPANCY = "occupancy_over_capacity.yaml"
+
+
+class SlowNotify:
+    """`notify.teacher` as a phone push or an e-mail is: each call takes time.
+
+    A call starts (and is recorded) at once, then waits until the test releases it, so
+    the automation's other runs queue up behind it meanwhile. The test decides when time
+    has passed, never the machine's speed: the frozen clock would stop a real sleep.
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Register the service."""
+        self.hass = hass
+        self.calls: list[dict[str, Any]] = []
+        self.finished = 0
+        self._released = asyncio.Event()
+        hass.services.async_register("notify", "teacher", self._notify)
+
+    async def _notify(self, call: ServiceCall) -> None:
+        self.calls.append(dict(call.data))
+        await self._released.wait()
+        self.finished += 1
+
+    async def held(self, blueprint: str, *, runs: int) -> None:
+        """Let the loop run until one call is under way and the automation has `runs`
+        runs (that one and those queued behind it); no call finishes meanwhile."""
+        entity_id = f"automation.{blueprint.removesuffix('.yaml')}"
+        automation = self.hass.data[AUTOMATIONS].get_entity(entity_id)
+        assert automation is not None
+        for _ in range(10_000):
+            sending = len(self.calls) - self.finished
+            if sending == 1 and automation.action_script.runs == runs:
+                return
+            await asyncio.sleep(0)
+        pytest.fail(
+            f"{entity_id}: {automation.action_script.runs} runs, {sending} calls under"
+            f" way; expected {runs} runs and 1 call"
+        )
+
+    async def release(self) -> None:
+        """Time passes: every call under way or queued finishes; later ones wait again."""
+        self._released.set()
+        await self.hass.async_block_till_done()
+        self._released.clear()
+
+
+def _send(
+    hass: HomeAssistant,
+    board_id: str,
+    channel: str,
+    payload: str,
+    *,
+    retain: bool = False,
+) -> None:
+    """An MQTT message, without waiting for what it sets off (a notify may be held)."""
+    async_fire_mqtt_message(hass, f"{BASE}/{board_id}/{channel}", payload, 1, retain)
+
+
+async def _all_at_once(
+    notify: SlowNotify, blueprint: str, boards: list[str], channel: str, payload: str
+) -> None:
+    """The same message from every board at once; the pushes it sets off all finish."""
+    for board_id in boards:
+        _send(notify.hass, board_id, channel, payload)
+    # One push on its way, the others waiting their turn: none dropped.
+    await notify.held(blueprint, runs=len(boards))
+    await notify.release()
+
+
+def _announce(hass: HomeAssistant, board_id: str, status: str) -> None:
+    """A climate board named after its number ("room-07": "Room 07"), as retained."""
+    info = {
+        "id": board_id,
+        "model": "climate-dht11",
+        "name": f"Room {board_id.removeprefix('room-')}",
+        "caps": ["temperature", "humidity"],
+    }
+    _send(hass, board_id, "info", json.dumps(info), retain=True)
+    _send(hass, board_id, "status", status, retain=True)
+
+
+async def _climate_boards(hass: HomeAssistant, count: int) -> list[str]:
+    """`count` climate boards online: room-01, room-02, ..."""
+    boards = [f"room-{number:02}" for number in range(1, count + 1)]
+    for board_id in boards:
+        _announce(hass, board_id, "online")
+    await hass.async_block_till_done()
+    return boards
+
+
+async def _teacher(
+    hass: HomeAssistant, blueprint: str, *, rooms: int, **inputs: Any
+) -> tuple[list[str], SlowNotify]:
+    """`rooms` climate boards online, and the blueprint notifying a slow `notify.teacher`."""
+    boards = await _climate_boards(hass, rooms)
+    notify = SlowNotify(hass)
+    await _use_blueprint(hass, blueprint, {"notify_action": "notify.teacher", **inputs})
+    return boards, notify
+
+
+async def _restart(
+    hass: HomeAssistant, entry: MockConfigEntry, statuses: Mapping[str, str]
+) -> None:
+    """Home Assistant restarts: IoT Lab keeps only what it stored, then the broker
+    replays the retained announce and status of each board. The automations keep no
+    state of their own: the blueprints decide from the alert events alone."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for board_id, status in statuses.items():
+        _announce(hass, board_id, status)
 
 
 async def _use_blueprint(
@@ -96,44 +219,124 @@ _InputLoader.add_constructor(
 )
 
 
-async def test_threshold_alert_notifies_once_per_crossing_with_cooldown(
+async def test_threshold_cooldown_is_per_board_and_kind(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
-    climate_board: str,
-    fire: Fire,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    calls = async_mock_service(hass, "notify", "teacher")
-    await _use_blueprint(
-        hass,
-        "threshold_alert.yaml",
-        {"notify_action": "notify.teacher", "cooldown": 10},
-    )
-    # Hovering around the 28 °C limit: one alert, no flapping.
-    for value in ("27.0", "28.5", "27.9", "28.3", "27.8", "28.4"):
-        freezer.tick(timedelta(minutes=1))
-        await fire(CLIMATE_ID, "temperature", value)
-    assert [call.data for call in calls] == [
-        {
-            "title": "Climate corner: alert",
-            "message": "Climate corner: temperature above 28.0 (28.5)",
-        }
-    ]
-    # Resolved 3 minutes later: within the cooldown, so not notified.
-    freezer.tick(timedelta(minutes=3))
-    await fire(CLIMATE_ID, "temperature", "27.0")
-    assert len(calls) == 1
-    # Past the cooldown, the next crossing is notified, and so is its end.
-    freezer.tick(timedelta(minutes=10))
-    await fire(CLIMATE_ID, "temperature", "12.0")
-    freezer.tick(timedelta(minutes=30))
-    await fire(CLIMATE_ID, "temperature", "20.0")
-    # A new crossing a minute later falls within the cooldown again.
+    _, notify = await _teacher(hass, THRESHOLD, rooms=2, cooldown=10)
+    # Room 01 too hot; two minutes later room 02; a minute later room 01 too humid:
+    # all while the first push is still on its way.
+    _send(hass, "room-01", "temperature", "30")
+    await notify.held(THRESHOLD, runs=1)
+    freezer.tick(timedelta(minutes=2))
+    _send(hass, "room-02", "temperature", "31")
+    await notify.held(THRESHOLD, runs=2)
     freezer.tick(timedelta(minutes=1))
-    await fire(CLIMATE_ID, "temperature", "15.0")
-    assert [call.data["message"] for call in calls[1:]] == [
-        "Climate corner: temperature below 16.0 (12.0)",
-        "Climate corner: temperature below 16.0 (20.0), resolved after 30 min",
+    _send(hass, "room-01", "humidity", "80")
+    await notify.held(THRESHOLD, runs=3)
+    await notify.release()
+    assert notify.calls == [
+        {
+            "title": "Room 01: alert",
+            "message": "Room 01: temperature above 28.0 (30.0)",
+        },
+        {
+            "title": "Room 02: alert",
+            "message": "Room 02: temperature above 28.0 (31.0)",
+        },
+        {"title": "Room 01: alert", "message": "Room 01: humidity above 70.0 (80.0)"},
+    ]
+
+
+async def test_threshold_end_is_notified_exactly_when_its_opening_was(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    _, notify = await _teacher(hass, THRESHOLD, rooms=1, cooldown=10)
+    # Minute 0: too hot; minute 1: fine again, within the cooldown, while the first push
+    # is still being sent. Minute 3: too hot again, 3 minutes after the previous opening:
+    # held back by the cooldown, and so is its end at minute 4. Minute 15: 12 minutes
+    # after the previous opening: notified, and so is its end.
+    for minute, value in ((0, "29"), (1, "27"), (3, "29"), (4, "27")):
+        freezer.move_to(FROZEN_AT + timedelta(minutes=minute))
+        _send(hass, "room-01", "temperature", value)
+        await notify.held(THRESHOLD, runs=1 if minute < 1 else 2)
+    await notify.release()
+    for minute, value in ((15, "29"), (16, "27")):
+        freezer.move_to(FROZEN_AT + timedelta(minutes=minute))
+        _send(hass, "room-01", "temperature", value)
+        await notify.held(THRESHOLD, runs=minute - 14)
+    await notify.release()
+    assert [(call["title"], call["message"]) for call in notify.calls] == [
+        ("Room 01: alert", "Room 01: temperature above 28.0 (29.0)"),
+        (
+            "Room 01: back to normal",
+            "Room 01: temperature above 28.0 (27.0), resolved after 1 min",
+        ),
+        ("Room 01: alert", "Room 01: temperature above 28.0 (29.0)"),
+        (
+            "Room 01: back to normal",
+            "Room 01: temperature above 28.0 (27.0), resolved after 1 min",
+        ),
+    ]
+
+
+async def test_heat_wave_on_every_board_is_notified_in_full(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    rooms, notify = await _teacher(hass, THRESHOLD, rooms=30, cooldown=10)
+    await _all_at_once(notify, THRESHOLD, rooms, "temperature", "33")
+    freezer.tick(timedelta(minutes=5))
+    await _all_at_once(notify, THRESHOLD, rooms, "temperature", "25")
+    names = [f"Room {board_id[-2:]}" for board_id in rooms]
+    assert [call["message"] for call in notify.calls] == [
+        f"{name}: temperature above 28.0 (33.0)" for name in names
+    ] + [
+        f"{name}: temperature above 28.0 (25.0), resolved after 5 min" for name in names
+    ]
+
+
+async def test_threshold_alert_survives_a_restart_between_open_and_resolve(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    _, notify = await _teacher(hass, THRESHOLD, rooms=1, cooldown=10)
+    # Too hot (notified); too humid (notified), fine, and too humid again within the
+    # cooldown (held back).
+    for minute, channel, value in (
+        (0, "temperature", "30"),
+        (1, "humidity", "80"),
+        (2, "humidity", "60"),
+        (4, "humidity", "80"),
+    ):
+        freezer.move_to(FROZEN_AT + timedelta(minutes=minute))
+        _send(hass, "room-01", channel, value)
+        await notify.release()
+    assert len(notify.calls) == 3
+    freezer.move_to(FROZEN_AT + timedelta(minutes=5))
+    await _restart(hass, setup_integration, {"room-01": "online"})
+    await hass.async_block_till_done()
+    # Still too hot after the restart: the same alert, not a new one.
+    freezer.move_to(FROZEN_AT + timedelta(minutes=6))
+    _send(hass, "room-01", "temperature", "30")
+    await notify.release()
+    assert len(notify.calls) == 3
+    # Both end: the temperature's end is notified, the held-back humidity's is not.
+    freezer.move_to(FROZEN_AT + timedelta(minutes=20))
+    _send(hass, "room-01", "temperature", "27")
+    _send(hass, "room-01", "humidity", "60")
+    await notify.held(THRESHOLD, runs=1)
+    await notify.release()
+    assert [call["message"] for call in notify.calls] == [
+        "Room 01: temperature above 28.0 (30.0)",
+        "Room 01: humidity above 70.0 (80.0)",
+        "Room 01: humidity above 70.0 (60.0), resolved after 1 min",
+        "Room 01: temperature above 28.0 (27.0), resolved after 20 min",
     ]
 
 
@@ -185,9 +388,7 @@ async def test_offline_alert(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     calls = async_mock_service(hass, "notify", "teacher")
-    await _use_blueprint(
-        hass, "offline_alert.yaml", {"notify_action": "notify.teacher"}
-    )
+    await _use_blueprint(hass, OFFLINE, {"notify_action": "notify.teacher"})
     await fire(CLIMATE_ID, "status", "offline")
     freezer.tick(timedelta(seconds=90))
     async_fire_time_changed(hass)
@@ -202,6 +403,69 @@ async def test_offline_alert(
     assert [call.data["message"] for call in calls] == [
         "Climate corner has been offline for more than 2 minutes.",
         "Climate corner is back online (the alert lasted 15 min).",
+    ]
+
+
+async def test_classroom_offline_at_once_is_notified_in_full(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    rooms, notify = await _teacher(hass, OFFLINE, rooms=30)
+    # The power strip goes: every board's last will at once.
+    for board_id in rooms:
+        _send(hass, board_id, "status", "offline")
+    freezer.tick(timedelta(minutes=2, seconds=1))
+    async_fire_time_changed(hass)
+    await notify.held(OFFLINE, runs=30)
+    await notify.release()
+    freezer.tick(timedelta(minutes=10))
+    await _all_at_once(notify, OFFLINE, rooms, "status", "online")
+    names = sorted(f"Room {board_id[-2:]}" for board_id in rooms)
+    messages = [call["message"] for call in notify.calls]
+    # The grace timers of one moment may run in any order; the returns come in order.
+    assert sorted(messages[:30]) == [
+        f"{name} has been offline for more than 2 minutes." for name in names
+    ]
+    assert messages[30:] == [
+        f"{name} is back online (the alert lasted 10 min)." for name in names
+    ]
+
+
+async def test_offline_alert_survives_a_restart(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    _, notify = await _teacher(hass, OFFLINE, rooms=2)
+    _send(hass, "room-01", "status", "offline")
+    _send(hass, "room-02", "status", "offline")
+    freezer.tick(timedelta(minutes=3))
+    async_fire_time_changed(hass)
+    await notify.held(OFFLINE, runs=2)
+    await notify.release()
+    # Home Assistant restarts; the broker replays both boards' last will, and room 02
+    # comes back while Home Assistant is down.
+    freezer.tick(timedelta(minutes=5))
+    await _restart(hass, setup_integration, {"room-01": "offline", "room-02": "online"})
+    await notify.held(OFFLINE, runs=1)
+    await notify.release()
+    freezer.tick(timedelta(minutes=3))  # past the grace period again: no second alert
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert len(notify.calls) == 3
+    freezer.tick(timedelta(minutes=4))
+    _send(hass, "room-01", "status", "online")
+    await notify.held(OFFLINE, runs=1)
+    await notify.release()
+    messages = [call["message"] for call in notify.calls]
+    assert sorted(messages[:2]) == [
+        "Room 01 has been offline for more than 2 minutes.",
+        "Room 02 has been offline for more than 2 minutes.",
+    ]
+    assert messages[2:] == [
+        "Room 02 is back online (the alert lasted 5 min).",
+        "Room 01 is back online (the alert lasted 12 min).",
     ]
 
 
@@ -221,6 +485,42 @@ async def test_occupancy_over_capacity(
         "Library entrance: 3 people inside, capacity 2.",
         "Library entrance: back under capacity (1 inside).",
     ]
+
+
+async def test_counters_over_capacity_at_once_and_across_a_restart(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    doors = {f"door-{number}": f"Door {number}" for number in (1, 2, 3)}
+
+    def announce() -> None:
+        for board_id, name in doors.items():
+            info = {"id": board_id, "name": name, "caps": ["counter"]}
+            _send(hass, board_id, "info", json.dumps(info), retain=True)
+            _send(hass, board_id, "status", "online", retain=True)
+
+    def totals(entries: int, exits: int, *, replay: bool = False) -> None:
+        payload = json.dumps({"entries": entries, "exits": exits, "boot": "b1"})
+        for board_id in doors:
+            _send(hass, board_id, "counter", payload, retain=replay)
+
+    announce()
+    await hass.async_block_till_done()
+    notify = SlowNotify(hass)
+    await _use_blueprint(hass, OCCUPANCY, {"notify_action": "notify.teacher"})
+    totals(60, 0)  # an assembly: every door over its capacity of 50 at once
+    await notify.held(OCCUPANCY, runs=3)
+    await notify.release()
+    await _restart(hass, setup_integration, {})
+    announce()
+    totals(60, 0, replay=True)  # the broker replays the retained totals: same alerts
+    await hass.async_block_till_done()
+    assert len(notify.calls) == 3
+    totals(60, 20)
+    await notify.held(OCCUPANCY, runs=3)
+    await notify.release()
+    assert [call["message"] for call in notify.calls] == [
+        f"{name}: 60 people inside, capacity 50." for name in doors.values()
+    ] + [f"{name}: back under capacity (40 inside)." for name in doors.values()]
 
 
 async def test_daily_entrance_report(
