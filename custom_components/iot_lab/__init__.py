@@ -8,7 +8,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .adopt import LegacyAdopter
+from .adopt import async_adopt_legacy
 from .const import (
     CONF_AUTO_EXPORT,
     CONF_BASE_TOPIC,
@@ -16,12 +16,12 @@ from .const import (
     CONF_OFFLINE_GRACE,
     DEFAULT_OFFLINE_GRACE,
     DOMAIN,
-    LOGGER,
     PLATFORMS,
 )
 from .export import async_start_auto_export
-from .hub import IotLabConfigEntry, IotLabHub, counters_store
+from .hub import IotLabConfigEntry, IotLabHub
 from .services import async_setup_services
+from .storage import counters_store
 from .webhook import async_register_webhooks
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -50,34 +50,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
     entry.async_on_unload(hub.async_stop)
     await hub.async_start()
     if entry.options.get(CONF_LEGACY, True):
-        await _async_adopt_legacy_boards(hass, entry)
+        await async_adopt_legacy(hass, entry)
     async_register_webhooks(hass, entry)
     if entry.options.get(CONF_AUTO_EXPORT, False):
         entry.async_on_unload(async_start_auto_export(hass, entry))
     return True
 
 
-async def _async_adopt_legacy_boards(
-    hass: HomeAssistant, entry: IotLabConfigEntry
-) -> None:
-    """Listen to the seed firmware's fixed topics, from one entry only."""
-    for other in hass.config_entries.async_loaded_entries(DOMAIN):
-        if other.entry_id != entry.entry_id and other.runtime_data.legacy_active:
-            LOGGER.warning(
-                "Legacy boards are already adopted by %s; %s leaves them alone",
-                other.title,
-                entry.title,
-            )
-            return
-    entry.runtime_data.legacy_active = True
-    entry.async_on_unload(await LegacyAdopter(hass, entry.runtime_data).async_start())
-
-
 async def async_unload_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
     """Unload the platforms and write the counters; subscriptions go with `async_on_unload`."""
     if not await hass.config_entries.async_unload_platforms(entry, PLATFORMS):
         return False
-    await entry.runtime_data.async_flush()
+    await entry.runtime_data.store.async_flush()
     return True
 
 

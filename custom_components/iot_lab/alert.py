@@ -19,7 +19,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from .protocol import Capability
+from .parsers import (
+    HUMIDITY_MAX,
+    HUMIDITY_MIN,
+    LEVEL_MAX,
+    LEVEL_MIN,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    Capability,
+)
 
 
 class AlertKind(StrEnum):
@@ -57,8 +65,8 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=True,
         default=28.0,
         hysteresis=0.5,
-        minimum=-40.0,
-        maximum=80.0,
+        minimum=TEMPERATURE_MIN,
+        maximum=TEMPERATURE_MAX,
         step=0.5,
         description="temperature above",
     ),
@@ -68,8 +76,8 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=False,
         default=16.0,
         hysteresis=0.5,
-        minimum=-40.0,
-        maximum=80.0,
+        minimum=TEMPERATURE_MIN,
+        maximum=TEMPERATURE_MAX,
         step=0.5,
         description="temperature below",
     ),
@@ -79,8 +87,8 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=True,
         default=70.0,
         hysteresis=2.0,
-        minimum=0.0,
-        maximum=100.0,
+        minimum=HUMIDITY_MIN,
+        maximum=HUMIDITY_MAX,
         step=1.0,
         description="humidity above",
     ),
@@ -90,8 +98,8 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=False,
         default=20.0,
         hysteresis=5.0,
-        minimum=0.0,
-        maximum=100.0,
+        minimum=LEVEL_MIN,
+        maximum=LEVEL_MAX,
         step=1.0,
         description="light level below",
     ),

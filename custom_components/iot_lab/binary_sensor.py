@@ -15,9 +15,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .alert import THRESHOLDS, AlertKind
-from .board import Board, alert_key
+from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
+from .state import Part
 
 PARALLEL_UPDATES = 0
 
@@ -41,7 +42,7 @@ def _alert(
         key=f"{kind}_alert",
         translation_key=f"{kind}_alert",
         capability=capability,
-        channels=(alert_key(kind),),
+        parts=(Part.ALERT,),
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda board: board.alert_open(kind),
     )
@@ -53,7 +54,7 @@ BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
         capability=None,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda board: board.online,
+        value_fn=lambda board: board.status.online,
         available_offline=True,
     ),
     *(_alert(spec.kind, spec.capability) for spec in THRESHOLDS),

@@ -1,4 +1,4 @@
-"""Live state of one board, shared by all of its entities."""
+"""One board: its announce, its typed state per capability, and its alerts."""
 
 from __future__ import annotations
 
@@ -7,64 +7,66 @@ from datetime import UTC, datetime
 from typing import Final
 
 from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
-from .counter import DoorCount
-from .legacy import CsvLine
-from .protocol import BoardInfo, Channel, CounterTotals, light_level
+from .parsers import BoardInfo
+from .protocol import Quantity, Reading
+from .state import (
+    ClimateState,
+    DoorState,
+    EchoState,
+    LightState,
+    Listener,
+    MeasurementState,
+    Observed,
+    Part,
+    StatusState,
+)
 
-type Listener = Callable[[], None]
-
-CALIBRATION: Final = "calibration"
-"""Listener key for changes of the light calibration points (not a wire channel)."""
-
-MEASUREMENT: Final = "measurement"
-"""Listener key and attribute of a legacy board's single measurement."""
-
-_ALERTS_FED_BY: Final[dict[str, tuple[AlertKind, ...]]] = {
-    Channel.TEMPERATURE: (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW),
-    Channel.HUMIDITY: (AlertKind.HUMIDITY_HIGH,),
-    Channel.LIGHT: (AlertKind.LIGHT_LOW,),
-    CALIBRATION: (AlertKind.LIGHT_LOW,),
-    Channel.COUNTER: (AlertKind.OCCUPANCY_HIGH,),
+_ALERTS_FED_BY: Final[dict[Part, tuple[AlertKind, ...]]] = {
+    Part.TEMPERATURE: (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW),
+    Part.HUMIDITY: (AlertKind.HUMIDITY_HIGH,),
+    Part.LIGHT: (AlertKind.LIGHT_LOW,),
+    Part.CALIBRATION: (AlertKind.LIGHT_LOW,),
+    Part.COUNT: (AlertKind.OCCUPANCY_HIGH,),
 }
-"""Which alerts a change of each listener key may open or resolve."""
-
-DEFAULT_DARK: Final = 0.0
-DEFAULT_BRIGHT: Final = 4095.0
+"""Which alerts a change of each part may open or resolve."""
 
 
 class Board:
     """Last good values received from a board, and who to tell when they change.
 
-    Entities read from here and never parse payloads; the hub writes here only what the
-    protocol module accepted. Listeners are keyed by channel so that a light reading does
-    not wake the board's temperature entity.
+    Entities read the typed states and never parse payloads; the hub changes them only
+    with what the wire contract accepted. Listeners are keyed by `Part`, so that a light
+    reading does not wake the board's temperature entity.
     """
 
     def __init__(self, board_id: str) -> None:
         """Start with nothing known: no announce, no status, no reading."""
         self.board_id: Final = board_id
         self.info: BoardInfo | None = None
-        self.online: bool | None = None
-        self.light: int | None = None
-        self.temperature: float | None = None
-        self.humidity: float | None = None
-        self.led: bool | None = None
-        self.oled: str | None = None
-        self.counter: CounterTotals | None = None
-        self.door: DoorCount | None = None
-        self.measurement: float | None = None
-        self.measurement_unit: str | None = None
-        self.measurement_class: str | None = None
-        self.csv_line: CsvLine | None = None
-        """Last line of an HTTP counter: its text fields name the CSV export."""
-        self.calibration_dark = DEFAULT_DARK
-        self.calibration_bright = DEFAULT_BRIGHT
         self.entity_keys: set[str] = set()
+        self.status = StatusState(self._async_changed)
+        self.light = LightState(self._async_changed)
+        self.climate = ClimateState(self._async_changed)
+        self.echo = EchoState(self._async_changed)
+        self.door = DoorState(self._async_changed)
+        self.measurement = MeasurementState(self._async_changed)
+        self._alerts = Observed(self._async_changed)
+        states: tuple[Observed, ...] = (
+            self.status,
+            self.light,
+            self.climate,
+            self.echo,
+            self.door,
+            self.measurement,
+        )
+        self._owners = {part: state for state in states for part in state.PARTS}
+        self._owners[Part.ALERT] = self._alerts
         self.thresholds = {kind: ThresholdAlert(spec) for kind, spec in SPECS.items()}
         self.offline_alert = OfflineAlert()
+        self.on_change: Callable[[Board, Part], None] | None = None
+        """Set by the hub: stores what must survive a restart."""
         self.on_alert: Callable[[Board, Transition], None] | None = None
         """Set by the hub: turns each alert that opens or resolves into an event."""
-        self._listeners: dict[str, list[Listener]] = {}
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -72,71 +74,72 @@ class Board:
         return self.info.capabilities if self.info else frozenset()
 
     @property
-    def light_level(self) -> float | None:
-        """Light in % between the two calibration points."""
-        if self.light is None:
-            return None
-        return light_level(self.light, self.calibration_dark, self.calibration_bright)
+    def alerts(self) -> dict[AlertKind, ThresholdAlert | OfflineAlert]:
+        """Every alert of the board, by kind (stored across restarts)."""
+        return {**self.thresholds, AlertKind.OFFLINE: self.offline_alert}
 
-    def async_listen(
-        self, keys: Iterable[str], listener: Listener
-    ) -> Callable[[], None]:
-        """Call `listener` when any of `keys` or the availability changes.
+    def async_listen(self, parts: Iterable[Part], listener: Listener) -> Listener:
+        """Call `listener` when any of `parts` or the availability changes.
 
         Return the function that stops it.
         """
-        keys = tuple(dict.fromkeys((*keys, Channel.STATUS)))
-        for key in keys:
-            self._listeners.setdefault(key, []).append(listener)
+        removers = [
+            self._owners[part].listen(part, listener)
+            for part in dict.fromkeys((*parts, Part.STATUS))
+        ]
 
         def remove() -> None:
-            for key in keys:
-                self._listeners[key].remove(listener)
+            for remover in removers:
+                remover()
 
         return remove
 
-    def async_notify(self, key: str) -> None:
-        """Tell the listeners of `key` that its value changed, then check its alerts."""
-        for listener in self._listeners.get(key, ()):
-            listener()
-        for kind in _ALERTS_FED_BY.get(key, ()):
-            self.async_alert(self.thresholds[kind].update(self.reading(kind), _now()))
-
-    def reading(self, kind: AlertKind) -> float | None:
-        """The value a threshold alert watches."""
-        if kind in (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW):
-            return self.temperature
-        if kind is AlertKind.HUMIDITY_HIGH:
-            return self.humidity
-        if kind is AlertKind.LIGHT_LOW:
-            return self.light_level
-        return None if self.door is None else self.door.occupancy
+    def async_read(self, reading: Reading) -> str | None:
+        """Store a reading in its capability's state; say why when it is refused."""
+        match reading.quantity:
+            case Quantity.LIGHT:
+                self.light.set_raw(int(reading.value))
+            case Quantity.TEMPERATURE:
+                self.climate.set_temperature(reading.value)
+            case Quantity.HUMIDITY:
+                self.climate.set_humidity(reading.value)
+            case Quantity.MEASUREMENT:
+                return self.measurement.apply(reading, fixed=self.info is not None)
+        return None
 
     def async_set_threshold(self, kind: AlertKind, limit: float) -> None:
         """A new limit from its number entity; it applies to the last reading at once."""
         self.async_alert(self.thresholds[kind].set_limit(limit, _now()))
 
     def async_alert(self, transition: Transition | None) -> None:
-        """Tell the alert's binary sensor and the hub that an alert opened or resolved."""
+        """Tell the alert binary sensors and the hub that an alert opened or resolved."""
         if transition is None:
             return
-        self.async_notify(alert_key(transition.kind))
+        self._alerts.changed(Part.ALERT)
         if self.on_alert is not None:
             self.on_alert(self, transition)
-
-    @property
-    def alerts(self) -> dict[AlertKind, ThresholdAlert | OfflineAlert]:
-        """Every alert of the board, by kind (the hub stores them across restarts)."""
-        return {**self.thresholds, AlertKind.OFFLINE: self.offline_alert}
 
     def alert_open(self, kind: AlertKind) -> bool:
         """True while the threshold alert of this kind is open."""
         return self.thresholds[kind].is_open
 
+    def _async_changed(self, part: Part) -> None:
+        """After the listeners of a change: its alerts, then the hub."""
+        for kind in _ALERTS_FED_BY.get(part, ()):
+            self.async_alert(self.thresholds[kind].update(self._reading(kind), _now()))
+        if self.on_change is not None:
+            self.on_change(self, part)
 
-def alert_key(kind: AlertKind) -> str:
-    """Listener key of an alert's changes (not a wire channel)."""
-    return f"alert_{kind}"
+    def _reading(self, kind: AlertKind) -> float | None:
+        """The value a threshold alert watches."""
+        if kind in (AlertKind.TEMPERATURE_HIGH, AlertKind.TEMPERATURE_LOW):
+            return self.climate.temperature
+        if kind is AlertKind.HUMIDITY_HIGH:
+            return self.climate.humidity
+        if kind is AlertKind.LIGHT_LOW:
+            return self.light.level
+        count = self.door.count
+        return None if count is None else count.occupancy
 
 
 def _now() -> datetime:

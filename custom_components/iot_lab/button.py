@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .protocol import Capability
+from .parsers import Capability
 
 PARALLEL_UPDATES = 0
 
@@ -47,4 +47,4 @@ class IotLabButton(IotLabEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Reset today's occupancy."""
-        self.hub.async_reset_occupancy(self.board)
+        self.board.door.reset_occupancy()

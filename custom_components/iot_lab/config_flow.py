@@ -30,7 +30,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 import probatio as vol
 
-from . import legacy, protocol
+from . import csvline, parsers, protocol
 from .const import (
     CONF_AUTO_EXPORT,
     CONF_BASE_TOPIC,
@@ -50,7 +50,7 @@ from .const import (
     DOMAIN,
 )
 from .export import SftpSettings, async_check_sftp
-from .protocol import ProtocolError
+from .payload import ProtocolError
 
 CONF_COUNTER_ID = "counter_id"
 
@@ -91,7 +91,7 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             if channel is not protocol.Channel.INFO:
                 raise ProtocolError(f"{discovery_info.topic} is not an announce")
-            info = protocol.parse_info(board_id, discovery_info.payload)
+            info = parsers.parse_info(board_id, discovery_info.payload)
         except ProtocolError:
             return self.async_abort(reason="invalid_discovery_info")
         self.context["title_placeholders"] = {"name": info.name}
@@ -302,7 +302,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             counter_id = user_input[CONF_COUNTER_ID].strip()
             try:
-                legacy.csv_board_id(counter_id)
+                csvline.csv_board_id(counter_id)
             except ProtocolError:
                 errors[CONF_COUNTER_ID] = "invalid_counter_id"
             else:

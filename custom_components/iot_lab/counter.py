@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, Self
 
-from .protocol import CounterTotals, Passage
+from .parsers import CounterTotals, Passage
 
 PERIOD: Final = timedelta(minutes=30)
 HISTORY_DAYS: Final = 31

@@ -41,14 +41,14 @@ async def async_get_config_entry_diagnostics(
                     if board.info
                     else None
                 ),
-                "online": board.online,
-                "light": board.light,
-                "calibration": [board.calibration_dark, board.calibration_bright],
-                "temperature": board.temperature,
-                "humidity": board.humidity,
-                "led": board.led,
-                "oled": board.oled,
-                "counter": asdict(board.counter) if board.counter else None,
+                "online": board.status.online,
+                "light": board.light.raw,
+                "calibration": [board.light.dark, board.light.bright],
+                "temperature": board.climate.temperature,
+                "humidity": board.climate.humidity,
+                "led": board.echo.led,
+                "oled": board.echo.oled,
+                "counter": asdict(totals) if (totals := board.door.totals) else None,
                 "entities": sorted(board.entity_keys),
             }
             for board in hub.boards.values()

@@ -14,6 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .board import Board
 from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
 from .hub import IotLabConfigEntry, IotLabHub
+from .state import Part
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,7 +23,8 @@ class IotLabEntityDescription(EntityDescription):
 
     capability: str | None
     """The entity exists on boards announcing this capability (None: on every board)."""
-    channels: tuple[str, ...] = ()
+    parts: tuple[Part, ...] = ()
+    """What the entity follows on its board (its availability always)."""
 
 
 class IotLabEntity(Entity):
@@ -45,13 +47,13 @@ class IotLabEntity(Entity):
     @property
     def available(self) -> bool:
         """Unavailable while the broker is unreachable or the board said offline."""
-        return self.hub.connected and self.board.online is not False
+        return self.hub.connected and self.board.status.online is not False
 
     async def async_added_to_hass(self) -> None:
-        """Follow the board's channels for this entity."""
+        """Follow the parts of the board's state this entity shows."""
         self.async_on_remove(
             self.board.async_listen(
-                self.entity_description.channels, self.async_write_ha_state
+                self.entity_description.parts, self.async_write_ha_state
             )
         )
 

@@ -11,7 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .protocol import Capability, Channel, Passage
+from .parsers import Capability, Passage
+from .state import Part
 
 PARALLEL_UPDATES = 0
 
@@ -28,7 +29,7 @@ EVENTS: tuple[IotLabEventEntityDescription, ...] = (
         key="passage",
         translation_key="passage",
         capability=Capability.COUNTER,
-        channels=(Channel.PASSAGE,),
+        parts=(Part.PASSAGE,),
         event_types=list(EVENT_TYPES.values()),
     ),
 )
@@ -51,16 +52,15 @@ class IotLabEvent(IotLabEntity, EventEntity):
 
     async def async_added_to_hass(self) -> None:
         """Fire only passages that happen from now on."""
-        self._seen = self.board.door.passages if self.board.door else 0
+        count = self.board.door.count
+        self._seen = count.passages if count else 0
         self.async_on_remove(
-            self.board.async_listen(
-                self.entity_description.channels, self._async_passed
-            )
+            self.board.async_listen(self.entity_description.parts, self._async_passed)
         )
 
     @callback
     def _async_passed(self) -> None:
-        door = self.board.door
+        door = self.board.door.count
         if door is not None and door.passages != self._seen and door.last_passage:
             self._seen = door.passages
             self._trigger_event(EVENT_TYPES[door.last_passage])

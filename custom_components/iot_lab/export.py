@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_change
 
-from . import legacy
 from .board import Board
 from .const import (
     CONF_CLOSING,
@@ -31,8 +30,9 @@ from .const import (
     LOGGER,
 )
 from .counter import DoorCount
+from .csvline import CsvLine, format_csv_line
 from .hub import IotLabConfigEntry
-from .protocol import Capability
+from .parsers import Capability
 
 UPLOAD_TIMEOUT = 30
 
@@ -74,12 +74,12 @@ def opening_hours(options: dict[str, Any]) -> tuple[time, time]:
 
 def export_lines(board: Board, day: date, opening: time, closing: time) -> list[str]:
     """The day's lines of a counter, in the format its CSV board posts."""
-    door = board.door or DoorCount(day=day)
-    meta = board.csv_line
+    door = board.door.count or DoorCount(day=day)
+    meta = board.door.csv_line
     name = board.info.name if board.info else board.board_id
     return [
-        legacy.format_csv_line(
-            legacy.CsvLine(
+        format_csv_line(
+            CsvLine(
                 period_end=datetime.combine(day, end),
                 entries=entries,
                 exits=exits,
@@ -126,13 +126,13 @@ def _write_files(files: dict[Path, str]) -> None:
 async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
     """Send every file not uploaded yet; on failure keep them and raise a repair issue.
 
-    The pending list lives in the hub's storage, so a restart loses nothing either.
+    The pending list is stored with the counters, so a restart loses nothing either.
     """
-    hub = entry.runtime_data
+    uploads = entry.runtime_data.store.uploads
     settings = SftpSettings.from_options(dict(entry.options))
-    if settings is None or not hub.pending_uploads:
+    if settings is None or not uploads.pending:
         return True
-    files = sorted(Path(name) for name in hub.pending_uploads)
+    files = sorted(Path(name) for name in uploads.pending)
     issue_id = f"sftp_upload_failed_{entry.entry_id}"
     try:
         contents = await hass.async_add_executor_job(_read_files, files)
@@ -158,7 +158,7 @@ async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) ->
             },
         )
         return False
-    hub.async_uploaded({str(path) for path in files})
+    uploads.done({str(path) for path in files})
     ir.async_delete_issue(hass, DOMAIN, issue_id)
     LOGGER.debug("Uploaded %s file(s) to %s", len(files), settings.host)
     return True
@@ -200,7 +200,7 @@ async def async_export_and_upload(
     """Export, queue the files for upload when a server is set, and upload."""
     files = await async_export(hass, entry, boards, day)
     if SftpSettings.from_options(dict(entry.options)) is not None:
-        entry.runtime_data.async_queue_upload({str(path) for path in files})
+        entry.runtime_data.store.uploads.add({str(path) for path in files})
         await async_upload_pending(hass, entry)
     return files
 

@@ -1,20 +1,71 @@
 """Wire formats of boards that run older hand-written firmware.
 
 Pure Python (no Home Assistant import), like `protocol.py`: these boards are adopted as
-they are, so their formats are parsed here, validated with the same rules, and turned
-into the same board model. Every parser returns clean values or raises `ProtocolError`.
+they are, so `decode_legacy` turns their topics into the contract's own typed messages,
+validated with the contract's parsers, and the hub handles them like any other board.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from enum import StrEnum
 import re
 from typing import Any, Final
 
-from . import protocol
-from .protocol import BoardInfo, Capability, Payload, ProtocolError
+from .csvline import (
+    LEGACY_FIRMWARE,
+    MAX_CSV_BODY,
+    CsvLine,
+    csv_board_id,
+    csv_board_info,
+    format_csv_line,
+    parse_csv_body,
+    parse_csv_line,
+)
+from .parsers import (
+    BoardInfo,
+    Capability,
+    parse_humidity,
+    parse_light,
+    parse_status,
+    parse_temperature,
+)
+from .payload import Payload, ProtocolError, json_object, parse_number, shorten
+from .protocol import (
+    Announce,
+    Message,
+    Quantity,
+    Reading,
+    Refusal,
+    Status,
+    slugify_board_id,
+)
+
+__all__ = [
+    "DHT11_BOARD",
+    "DHT11_DATA_TOPIC",
+    "DHT11_STATUS_TOPIC",
+    "ESP32_BOARD",
+    "ESP32_LED_TOPIC",
+    "ESP32_LIGHT_TOPIC",
+    "LEGACY_FIRMWARE",
+    "MAX_CSV_BODY",
+    "POLYSOURCE_TOPIC",
+    "TOPICS",
+    "UNITS",
+    "CsvLine",
+    "LegacyCapability",
+    "csv_board_id",
+    "csv_board_info",
+    "decode_legacy",
+    "esp32_led_command",
+    "format_csv_line",
+    "parse_csv_body",
+    "parse_csv_line",
+    "parse_dht11_data",
+    "parse_dht11_status",
+    "parse_polysource",
+]
+"""Every older format, the HTTP counters' CSV lines (`csvline.py`) included."""
 
 ESP32_LIGHT_TOPIC: Final = "esp32/output"
 ESP32_LED_TOPIC: Final = "esp32/input"
@@ -27,12 +78,9 @@ TOPICS: Final = (
     DHT11_STATUS_TOPIC,
     POLYSOURCE_TOPIC,
 )
-
-LEGACY_FIRMWARE: Final = "legacy"
-ESP32_LIGHT_MAX: Final = 4095
-MAX_CSV_LINE: Final = 512
-MAX_CSV_BODY: Final = 16 * 1024
-CSV_FIELDS: Final = 9
+"""What an adopting entry subscribes to."""
+POLYSOURCE: Final = "polysource"
+"""The board a broken polysource reading is logged under (it names no sensor)."""
 
 
 class LegacyCapability(StrEnum):
@@ -84,41 +132,27 @@ UNITS: Final[dict[str, tuple[str, str | None]]] = {
 _UNIT_RE: Final = re.compile(r"[^\x00-\x1f\x7f/+#]{1,16}")
 
 
-@dataclass(frozen=True, slots=True)
-class Measurement:
-    """One reading of a polysource sensor."""
+def decode_legacy(topic: str, payload: Payload) -> tuple[Message, ...]:
+    """Turn one legacy message into the board's announce followed by what it says.
 
-    board: BoardInfo
-    value: float
-    unit: str | None
-    device_class: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CsvLine:
-    """One line posted every 30 minutes by the HTTP door counter."""
-
-    period_end: datetime
-    entries: int
-    exits: int
-    counter_id: str
-    name: str
-    location: str
-    site: str
-    site_code: str
-
-    @property
-    def board_id(self) -> str:
-        """The board id of the counter device fed by this line."""
-        return csv_board_id(self.counter_id)
-
-
-def parse_esp32_output(payload: Payload) -> int:
-    """Parse the bare photoresistor reading (the original project crashed on text)."""
-    value = protocol.parse_number(payload)
-    if not value.is_integer() or not 0 <= value <= ESP32_LIGHT_MAX:
-        raise ProtocolError(f"light reading {value:g} is not an integer in 0..4095")
-    return int(value)
+    A broken payload gives one `Refusal`, logged under the topic it came on.
+    """
+    board_id = {
+        ESP32_LIGHT_TOPIC: ESP32_BOARD.board_id,
+        DHT11_DATA_TOPIC: DHT11_BOARD.board_id,
+        DHT11_STATUS_TOPIC: DHT11_BOARD.board_id,
+    }.get(topic, POLYSOURCE)
+    try:
+        if topic == ESP32_LIGHT_TOPIC:
+            return _esp32_output(payload)
+        if topic == DHT11_DATA_TOPIC:
+            return _dht11_data(payload)
+        if topic == DHT11_STATUS_TOPIC:
+            online = parse_dht11_status(payload)
+            return (_announce(DHT11_BOARD, topic), _status(online, topic))
+        return _polysource(payload)
+    except ProtocolError as err:
+        return (Refusal(board_id=board_id, kind=topic, reason=str(err)),)
 
 
 def esp32_led_command(on: bool) -> str:
@@ -128,149 +162,95 @@ def esp32_led_command(on: bool) -> str:
 
 def parse_dht11_data(payload: Payload) -> tuple[float | None, float | None]:
     """Parse `{"temperature": 25, "humidity": 60}`; either value may be missing."""
-    data = _object(payload, "DHT11 data")
+    data = json_object(payload, "DHT11 data")
     temperature = _optional_number(data, "temperature")
     humidity = _optional_number(data, "humidity")
     if temperature is None and humidity is None:
         raise ProtocolError("DHT11 data has neither temperature nor humidity")
     return (
-        None if temperature is None else protocol.parse_temperature(str(temperature)),
-        None if humidity is None else protocol.parse_humidity(str(humidity)),
+        None if temperature is None else parse_temperature(str(temperature)),
+        None if humidity is None else parse_humidity(str(humidity)),
     )
 
 
 def parse_dht11_status(payload: Payload) -> bool:
     """Parse `{"status": "online"}` / `{"status": "offline"}`."""
-    return protocol.parse_status(str(_object(payload, "DHT11 status").get("status")))
+    return parse_status(str(json_object(payload, "DHT11 status").get("status")))
 
 
-def parse_polysource(payload: Payload) -> Measurement:
+def parse_polysource(payload: Payload) -> Reading:
     """Parse `{"valeur": 99.9, "idCapteur": "Test_4G", "unite": "m"}`."""
-    data = _object(payload, "polysource reading")
+    return _polysource_reading(json_object(payload, "polysource reading"))
+
+
+def _polysource_reading(data: dict[str, Any]) -> Reading:
     value = _optional_number(data, "valeur")
     if value is None:
         raise ProtocolError("polysource reading has no valeur")
-    sensor_id = data.get("idCapteur")
-    board_id = protocol.slugify_board_id(sensor_id)
+    board_id = slugify_board_id(data.get("idCapteur"))
     unit_raw = data.get("unite")
     if unit_raw is None or unit_raw == "":
         unit, device_class = None, None
     elif isinstance(unit_raw, str) and _UNIT_RE.fullmatch(unit_raw):
         unit, device_class = UNITS.get(unit_raw, (unit_raw, None))
     else:
-        raise ProtocolError(
-            f"polysource unite {protocol.shorten(unit_raw)} is not a unit"
-        )
-    assert isinstance(sensor_id, str)
-    board = BoardInfo(
+        raise ProtocolError(f"polysource unite {shorten(unit_raw)} is not a unit")
+    return Reading(
         board_id=f"poly-{board_id}"[:32].rstrip("_-"),
+        kind=POLYSOURCE_TOPIC,
+        quantity=Quantity.MEASUREMENT,
+        value=value,
+        unit=unit,
+        device_class=device_class,
+    )
+
+
+def _esp32_output(payload: Payload) -> tuple[Message, ...]:
+    """The bare photoresistor reading (the original project crashed on text)."""
+    value = parse_light(payload)
+    return (
+        _announce(ESP32_BOARD, ESP32_LIGHT_TOPIC),
+        _reading(ESP32_BOARD, ESP32_LIGHT_TOPIC, Quantity.LIGHT, value),
+    )
+
+
+def _dht11_data(payload: Payload) -> tuple[Message, ...]:
+    temperature, humidity = parse_dht11_data(payload)
+    readings = ((Quantity.TEMPERATURE, temperature), (Quantity.HUMIDITY, humidity))
+    return (
+        _announce(DHT11_BOARD, DHT11_DATA_TOPIC),
+        *(
+            _reading(DHT11_BOARD, DHT11_DATA_TOPIC, quantity, value)
+            for quantity, value in readings
+            if value is not None
+        ),
+    )
+
+
+def _polysource(payload: Payload) -> tuple[Message, ...]:
+    """The reading comes first: its unit is fixed before the sensor is created."""
+    data = json_object(payload, "polysource reading")
+    reading = _polysource_reading(data)
+    board = BoardInfo(
+        board_id=reading.board_id,
         model="polysource (legacy)",
-        name=f"Sensor {sensor_id.strip()}",
+        name=f"Sensor {data['idCapteur'].strip()}",
         firmware=LEGACY_FIRMWARE,
         capabilities=frozenset({LegacyCapability.MEASUREMENT}),
     )
-    return Measurement(board=board, value=value, unit=unit, device_class=device_class)
+    return (reading, _announce(board, POLYSOURCE_TOPIC))
 
 
-def csv_board_id(counter_id: str) -> str:
-    """Board id of an HTTP counter, refusing hostile counter ids."""
-    return f"csv-{protocol.slugify_board_id(counter_id)}"[:32].rstrip("_-")
+def _announce(info: BoardInfo, topic: str) -> Announce:
+    return Announce(board_id=info.board_id, kind=topic, info=info)
 
 
-def parse_csv_line(line: str) -> CsvLine:
-    """Parse `2024-5-12,14:30:00,12,9,ALLI1,Counter A,RDCentre,Alliance,ALLI`."""
-    if len(line) > MAX_CSV_LINE:
-        raise ProtocolError(
-            f"CSV line of {len(line)} characters exceeds {MAX_CSV_LINE}"
-        )
-    fields = [field.strip() for field in line.strip().split(",")]
-    if len(fields) != CSV_FIELDS:
-        raise ProtocolError(f"CSV line has {len(fields)} fields, expected {CSV_FIELDS}")
-    day_text, time_text, entries, exits, counter_id, *text = fields
-    try:
-        year, month, day = (int(part) for part in day_text.split("-"))
-        hour, minute, second = (int(part) for part in time_text.split(":"))
-        period_end = datetime.combine(
-            date(year, month, day), time(hour, minute, second)
-        )
-    except ValueError:
-        raise ProtocolError(
-            f"CSV date/time {protocol.shorten(day_text)} {protocol.shorten(time_text)} "
-            "is not YYYY-M-D,HH:MM:SS"
-        ) from None
-    csv_board_id(counter_id)
-    for value in text:
-        if (
-            protocol.has_control_characters(value)
-            or len(value) > protocol.MAX_NAME_LENGTH
-        ):
-            raise ProtocolError(
-                f"CSV text field {protocol.shorten(value)} is not plain text"
-            )
-    name, location, site, site_code = text
-    return CsvLine(
-        period_end=period_end,
-        entries=_csv_count(entries, "entries"),
-        exits=_csv_count(exits, "exits"),
-        counter_id=counter_id,
-        name=name or counter_id,
-        location=location,
-        site=site,
-        site_code=site_code,
-    )
+def _status(online: bool, topic: str) -> Status:
+    return Status(board_id=DHT11_BOARD.board_id, kind=topic, online=online)
 
 
-def parse_csv_body(body: bytes) -> list[CsvLine]:
-    """Parse a webhook body: one or more lines, all valid or none counted."""
-    if len(body) > MAX_CSV_BODY:
-        raise ProtocolError(f"body of {len(body)} bytes exceeds {MAX_CSV_BODY}")
-    text = protocol.decode(body)
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise ProtocolError("body holds no CSV line")
-    return [parse_csv_line(line) for line in lines]
-
-
-def format_csv_line(line: CsvLine) -> str:
-    """Write a line exactly as the counter board does (no zero padding in the date)."""
-    end = line.period_end
-    return ",".join(
-        (
-            f"{end.year}-{end.month}-{end.day}",
-            end.strftime("%H:%M:%S"),
-            str(line.entries),
-            str(line.exits),
-            line.counter_id,
-            line.name,
-            line.location,
-            line.site,
-            line.site_code,
-        )
-    )
-
-
-def csv_board_info(line: CsvLine) -> BoardInfo:
-    """The device of an HTTP counter, named after its CSV fields."""
-    return BoardInfo(
-        board_id=line.board_id,
-        model="csv-counter (legacy)",
-        name=line.name,
-        firmware=LEGACY_FIRMWARE,
-        capabilities=frozenset({Capability.COUNTER}),
-    )
-
-
-def _csv_count(text: str, what: str) -> int:
-    if not text.isdigit() or int(text) > protocol.COUNTER_MAX:
-        raise ProtocolError(f"CSV {what} {protocol.shorten(text)} is not a count")
-    return int(text)
-
-
-def _object(payload: Payload, what: str) -> dict[str, Any]:
-    data = protocol.loads_json(payload)
-    if not isinstance(data, dict):
-        raise ProtocolError(f"{what} is not a JSON object")
-    return data
+def _reading(info: BoardInfo, topic: str, quantity: Quantity, value: float) -> Reading:
+    return Reading(board_id=info.board_id, kind=topic, quantity=quantity, value=value)
 
 
 def _optional_number(data: dict[str, Any], key: str) -> float | None:
@@ -278,5 +258,5 @@ def _optional_number(data: dict[str, Any], key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ProtocolError(f"{key} {protocol.shorten(value)} is not a number")
-    return protocol.parse_number(str(value))
+        raise ProtocolError(f"{key} {shorten(value)} is not a number")
+    return parse_number(str(value))

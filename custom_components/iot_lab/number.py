@@ -14,12 +14,13 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import protocol
+from . import parsers
 from .alert import THRESHOLDS, ThresholdSpec
-from .board import CALIBRATION, Board
+from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .protocol import Capability
+from .parsers import Capability
+from .state import LightState, Part
 
 PARALLEL_UPDATES = 0
 
@@ -32,14 +33,25 @@ class IotLabNumberEntityDescription(NumberEntityDescription, IotLabEntityDescrip
     set_fn: Callable[[Board, float], None]
 
 
-def _set_dark(board: Board, value: float) -> None:
-    board.calibration_dark = value
-    board.async_notify(CALIBRATION)
-
-
-def _set_bright(board: Board, value: float) -> None:
-    board.calibration_bright = value
-    board.async_notify(CALIBRATION)
+def _calibration(
+    key: str,
+    value_fn: Callable[[LightState], float],
+    set_fn: Callable[[LightState, float], None],
+) -> IotLabNumberEntityDescription:
+    """One calibration point of the light level, in raw ADC units."""
+    return IotLabNumberEntityDescription(
+        key=key,
+        translation_key=key,
+        capability=Capability.LIGHT,
+        parts=(Part.CALIBRATION,),
+        entity_category=EntityCategory.CONFIG,
+        mode=NumberMode.BOX,
+        native_min_value=parsers.LIGHT_MIN,
+        native_max_value=parsers.LIGHT_MAX,
+        native_step=1,
+        value_fn=lambda board: value_fn(board.light),
+        set_fn=lambda board, value: set_fn(board.light, value),
+    )
 
 
 def _threshold(spec: ThresholdSpec) -> IotLabNumberEntityDescription:
@@ -68,31 +80,15 @@ _UNITS: dict[Capability, str | None] = {
 
 
 NUMBERS: tuple[IotLabNumberEntityDescription, ...] = (
-    IotLabNumberEntityDescription(
-        key="calibration_dark",
-        translation_key="calibration_dark",
-        capability=Capability.LIGHT,
-        channels=(CALIBRATION,),
-        entity_category=EntityCategory.CONFIG,
-        mode=NumberMode.BOX,
-        native_min_value=protocol.LIGHT_MIN,
-        native_max_value=protocol.LIGHT_MAX,
-        native_step=1,
-        value_fn=lambda board: board.calibration_dark,
-        set_fn=_set_dark,
+    _calibration(
+        "calibration_dark",
+        lambda light: light.dark,
+        lambda light, value: light.set_calibration(dark=value, bright=light.bright),
     ),
-    IotLabNumberEntityDescription(
-        key="calibration_bright",
-        translation_key="calibration_bright",
-        capability=Capability.LIGHT,
-        channels=(CALIBRATION,),
-        entity_category=EntityCategory.CONFIG,
-        mode=NumberMode.BOX,
-        native_min_value=protocol.LIGHT_MIN,
-        native_max_value=protocol.LIGHT_MAX,
-        native_step=1,
-        value_fn=lambda board: board.calibration_bright,
-        set_fn=_set_bright,
+    _calibration(
+        "calibration_bright",
+        lambda light: light.bright,
+        lambda light, value: light.set_calibration(dark=light.dark, bright=value),
     ),
     *(_threshold(spec) for spec in THRESHOLDS),
 )

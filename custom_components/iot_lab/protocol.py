@@ -1,66 +1,133 @@
-"""The IoT Lab MQTT wire contract: topics, identifiers and payload parsing.
+"""The IoT Lab MQTT wire contract: identifiers, topics, and one typed message per payload.
 
 Pure Python on purpose (no Home Assistant import): the integration, the board simulator
-and the ESPHome contract tests all hold the firmware to this one module, and it is
-unit-tested on its own. Every parser either returns a clean value or raises
-`ProtocolError` with a message fit for a log line; nothing else escapes.
+and the ESPHome contract tests all hold the firmware to this module, which also exports
+the two it builds on (`payload.py`: limits and primitives; `parsers.py`: each channel). `decode_message` is the one decode step of a received
+message: it returns a typed message, or a `Refusal` with its reason; nothing escapes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-import json
-import math
 import re
-from typing import Any, Final
+from typing import Final
 
-type Payload = bytes | bytearray | str
-"""A payload as Home Assistant's MQTT client hands it over."""
+from .parsers import (
+    COUNTER_MAX,
+    HUMIDITY_MAX,
+    HUMIDITY_MIN,
+    LIGHT_MAX,
+    LIGHT_MIN,
+    OLED_MAX_CHARS,
+    PAYLOAD_OFF,
+    PAYLOAD_OFFLINE,
+    PAYLOAD_ON,
+    PAYLOAD_ONLINE,
+    TEMPERATURE_MAX,
+    TEMPERATURE_MIN,
+    BoardInfo,
+    Capability,
+    CounterTotals,
+    Passage,
+    info_payload,
+    led_command,
+    light_level,
+    oled_command,
+    parse_counter,
+    parse_humidity,
+    parse_info,
+    parse_led,
+    parse_light,
+    parse_oled,
+    parse_passage,
+    parse_status,
+    parse_temperature,
+)
+from .payload import (
+    CONTROL_RE,
+    MAX_FIELD_LENGTH,
+    MAX_PAYLOAD_BYTES,
+    Payload,
+    ProtocolError,
+    decode,
+    has_control_characters,
+    loads_json,
+    parse_number,
+    shorten,
+)
+
+__all__ = [
+    "BOARD_ID_PATTERN",
+    "COUNTER_MAX",
+    "DEFAULT_BASE_TOPIC",
+    "HUMIDITY_MAX",
+    "HUMIDITY_MIN",
+    "LIGHT_MAX",
+    "LIGHT_MIN",
+    "MAX_PAYLOAD_BYTES",
+    "OLED_MAX_CHARS",
+    "PAYLOAD_OFF",
+    "PAYLOAD_OFFLINE",
+    "PAYLOAD_ON",
+    "PAYLOAD_ONLINE",
+    "TEMPERATURE_MAX",
+    "TEMPERATURE_MIN",
+    "Announce",
+    "BoardInfo",
+    "Capability",
+    "Channel",
+    "Command",
+    "CounterTotals",
+    "Crossing",
+    "Echo",
+    "Message",
+    "Passage",
+    "Payload",
+    "ProtocolError",
+    "Quantity",
+    "Reading",
+    "Refusal",
+    "Status",
+    "Totals",
+    "channel_topic",
+    "decode",
+    "decode_message",
+    "has_control_characters",
+    "info_payload",
+    "is_valid_board_id",
+    "led_command",
+    "light_level",
+    "loads_json",
+    "oled_command",
+    "parse_counter",
+    "parse_humidity",
+    "parse_info",
+    "parse_led",
+    "parse_light",
+    "parse_number",
+    "parse_oled",
+    "parse_passage",
+    "parse_status",
+    "parse_temperature",
+    "shorten",
+    "slugify_board_id",
+    "split_topic",
+    "subscription_topic",
+    "validate_base_topic",
+    "validate_board_id",
+]
+"""The whole contract, for the simulator, the firmware tests and the integration."""
 
 DEFAULT_BASE_TOPIC: Final = "iot_lab"
-
-MAX_PAYLOAD_BYTES: Final = 16 * 1024
-"""Payloads above this size are dropped before any parsing."""
-
-MAX_JSON_DEPTH: Final = 4
-MAX_NAME_LENGTH: Final = 64
-MAX_FIELD_LENGTH: Final = 32
-OLED_MAX_CHARS: Final = 64
-
-LIGHT_MIN: Final = 0
-LIGHT_MAX: Final = 4095
-TEMPERATURE_MIN: Final = -40.0
-TEMPERATURE_MAX: Final = 80.0
-HUMIDITY_MIN: Final = 0.0
-HUMIDITY_MAX: Final = 100.0
-COUNTER_MAX: Final = 2**31 - 1
 
 BOARD_ID_PATTERN: Final = r"[a-z0-9][a-z0-9_-]{0,31}"
 _BOARD_ID_RE: Final = re.compile(BOARD_ID_PATTERN)
 _BASE_TOPIC_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,32}(/[A-Za-z0-9_-]{1,32}){0,3}")
-_CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SLUG_STRIP_RE: Final = re.compile(r"[^a-z0-9_-]+")
-
-PAYLOAD_ONLINE: Final = "online"
-PAYLOAD_OFFLINE: Final = "offline"
-PAYLOAD_ON: Final = "ON"
-PAYLOAD_OFF: Final = "OFF"
-
-
-class ProtocolError(ValueError):
-    """A topic or payload that does not follow the wire contract."""
-
-
-class Capability(StrEnum):
-    """What a board announces it can do; each one maps to topics and entities."""
-
-    LIGHT = "light"
-    LED = "led"
-    OLED = "oled"
-    TEMPERATURE = "temperature"
-    HUMIDITY = "humidity"
-    COUNTER = "counter"
+INVALID_TOPIC: Final = "<invalid topic>"
+"""The board a refusal is logged under when the topic names no valid board."""
 
 
 class Channel(StrEnum):
@@ -84,32 +151,79 @@ class Command(StrEnum):
     OLED = "oled/set"
 
 
-class Passage(StrEnum):
-    """Direction of one person crossing the door counter's beams."""
-
-    IN = "in"
-    OUT = "out"
+_COMMAND_SUFFIXES: Final = tuple(f"/{command}" for command in Command)
 
 
-@dataclass(frozen=True, slots=True)
-class BoardInfo:
-    """The retained announce of a board."""
+class Quantity(StrEnum):
+    """What a reading measures."""
+
+    LIGHT = "light"
+    TEMPERATURE = "temperature"
+    HUMIDITY = "humidity"
+    MEASUREMENT = "measurement"
+    """A legacy sensor's one value, in the unit the sensor chose."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    """What one received payload says about one board."""
 
     board_id: str
-    model: str
-    name: str
-    firmware: str
-    capabilities: frozenset[str]
-    """Members of `Capability` (or of an adopter's own enum for legacy boards)."""
+    kind: str
+    """Refusals are logged once per board and kind: the channel, or a legacy topic."""
 
 
-@dataclass(frozen=True, slots=True)
-class CounterTotals:
-    """Cumulative passages counted by a door counter since `boot`."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Announce(Message):
+    """The board's retained announce; None when it was cleared (decommissioned)."""
 
-    entries: int
-    exits: int
-    boot: str
+    info: BoardInfo | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Status(Message):
+    """Birth (online) or last will (offline)."""
+
+    online: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading(Message):
+    """One measured value; a legacy measurement carries its unit and device class."""
+
+    quantity: Quantity
+    value: float
+    unit: str | None = None
+    device_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Totals(Message):
+    """A door counter's cumulative totals, the source of truth."""
+
+    totals: CounterTotals
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Crossing(Message):
+    """One live passage at the door."""
+
+    passage: Passage
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Echo(Message):
+    """What the board's LED or OLED really does (one of the two is set)."""
+
+    led: bool | None = None
+    oled: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Refusal(Message):
+    """A topic or payload that breaks the contract, and why."""
+
+    reason: str
 
 
 def is_valid_board_id(board_id: object) -> bool:
@@ -137,7 +251,7 @@ def slugify_board_id(raw: object) -> str:
     if not raw.isascii():
         # Unicode lookalikes (a Cyrillic "a" in "lab") would impersonate other ids.
         raise ProtocolError(f"identifier {shorten(raw)} is not ASCII")
-    if _CONTROL_RE.search(raw) or any(c in raw for c in "/+#") or ".." in raw:
+    if CONTROL_RE.search(raw) or any(c in raw for c in "/+#") or ".." in raw:
         raise ProtocolError(f"invalid identifier {shorten(raw)}")
     slug = _SLUG_STRIP_RE.sub("_", raw.strip().lower()).strip("_-")
     return validate_board_id(slug[:32])
@@ -177,246 +291,49 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
         raise ProtocolError(f"unknown sub-topic {shorten(rest)}") from None
 
 
-def decode(payload: Payload) -> str:
-    """Decode a payload as UTF-8 text after the size check (in bytes, as on the wire)."""
-    size = len(payload)
-    if isinstance(payload, str) and size <= MAX_PAYLOAD_BYTES and not payload.isascii():
-        size = len(payload.encode("utf-8", "surrogatepass"))
-    if size > MAX_PAYLOAD_BYTES:
-        raise ProtocolError(f"payload of {size} bytes exceeds {MAX_PAYLOAD_BYTES}")
-    if isinstance(payload, str):
-        return payload
+def decode_message(base_topic: str, topic: str, payload: Payload) -> Message | None:
+    """Turn one received message into a typed message (None: a command, not for us)."""
     try:
-        return bytes(payload).decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProtocolError("payload is not UTF-8") from None
-
-
-def loads_json(payload: Payload) -> Any:
-    """Parse JSON with size and nesting limits, or raise `ProtocolError`."""
-    text = decode(payload)
-    brackets = text.count("{") + text.count("[")
-    if brackets > MAX_JSON_DEPTH and _json_depth(text) > MAX_JSON_DEPTH:
-        raise ProtocolError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        board_id, channel = split_topic(base_topic, topic)
+    except ProtocolError as err:
+        if topic.endswith(_COMMAND_SUFFIXES):
+            return None
+        return Refusal(board_id=INVALID_TOPIC, kind="topic", reason=str(err))
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as err:
-        raise ProtocolError(f"broken JSON: {err}") from None
+        return _decode_channel(board_id, channel, payload)
+    except ProtocolError as err:
+        return Refusal(board_id=board_id, kind=channel, reason=str(err))
 
 
-def parse_info(board_id: str, payload: Payload) -> BoardInfo:
-    """Parse a retained announce sent on `<base>/<board_id>/info`."""
-    data = loads_json(payload)
-    if not isinstance(data, dict):
-        raise ProtocolError("announce is not a JSON object")
-    if data.get("id") != board_id:
-        raise ProtocolError(
-            f"announce id {shorten(data.get('id'))} does not match topic id {board_id}"
-        )
-    caps_raw = data.get("caps")
-    if not isinstance(caps_raw, list) or not all(isinstance(c, str) for c in caps_raw):
-        raise ProtocolError("announce caps must be a list of strings")
-    caps = frozenset(Capability(c) for c in caps_raw if c in Capability)
-    if not caps:
-        raise ProtocolError(f"announce has no known capability in {shorten(caps_raw)}")
-    return BoardInfo(
-        board_id=board_id,
-        model=_text_field(data, "model", MAX_FIELD_LENGTH, default="unknown"),
-        name=_text_field(data, "name", MAX_NAME_LENGTH, default=board_id),
-        firmware=_text_field(data, "fw", MAX_FIELD_LENGTH, default="unknown"),
-        capabilities=caps,
-    )
+def _decode_channel(board_id: str, channel: Channel, payload: Payload) -> Message:
+    kind = str(channel)
+    message: Message
+    match channel:
+        case Channel.INFO:
+            info = parse_info(board_id, payload) if payload else None
+            message = Announce(board_id=board_id, kind=kind, info=info)
+        case Channel.STATUS:
+            message = Status(board_id=board_id, kind=kind, online=parse_status(payload))
+        case Channel.COUNTER:
+            totals = parse_counter(payload)
+            message = Totals(board_id=board_id, kind=kind, totals=totals)
+        case Channel.PASSAGE:
+            passage = parse_passage(payload)
+            message = Crossing(board_id=board_id, kind=kind, passage=passage)
+        case Channel.LED:
+            message = Echo(board_id=board_id, kind=kind, led=parse_led(payload))
+        case Channel.OLED:
+            message = Echo(board_id=board_id, kind=kind, oled=parse_oled(payload))
+        case _:
+            value = _READINGS[channel](payload)
+            message = Reading(
+                board_id=board_id, kind=kind, quantity=Quantity(kind), value=value
+            )
+    return message
 
 
-def info_payload(info: BoardInfo) -> str:
-    """Serialise an announce exactly as the firmware sends it."""
-    return json.dumps(
-        {
-            "id": info.board_id,
-            "model": info.model,
-            "name": info.name,
-            "fw": info.firmware,
-            "caps": sorted(info.capabilities),
-        },
-        separators=(",", ":"),
-    )
-
-
-def parse_status(payload: Payload) -> bool:
-    """Parse a birth / last-will message: True when the board is online."""
-    text = decode(payload).strip()
-    if text == PAYLOAD_ONLINE:
-        return True
-    if text == PAYLOAD_OFFLINE:
-        return False
-    raise ProtocolError(f"status {shorten(text)} is neither online nor offline")
-
-
-def parse_light(payload: Payload) -> int:
-    """Parse a raw 12-bit ADC reading."""
-    value = parse_number(payload)
-    if not value.is_integer() or not LIGHT_MIN <= value <= LIGHT_MAX:
-        raise ProtocolError(f"light reading {value:g} is not an integer in 0..4095")
-    return int(value)
-
-
-def parse_temperature(payload: Payload) -> float:
-    """Parse a temperature in °C, refusing physically impossible readings."""
-    return _in_range(
-        parse_number(payload), TEMPERATURE_MIN, TEMPERATURE_MAX, "temperature"
-    )
-
-
-def parse_humidity(payload: Payload) -> float:
-    """Parse a relative humidity in %."""
-    return _in_range(parse_number(payload), HUMIDITY_MIN, HUMIDITY_MAX, "humidity")
-
-
-def parse_counter(payload: Payload) -> CounterTotals:
-    """Parse cumulative door-counter totals since the board's boot."""
-    data = loads_json(payload)
-    if not isinstance(data, dict):
-        raise ProtocolError("counter totals are not a JSON object")
-    entries = _count_field(data, "entries")
-    exits = _count_field(data, "exits")
-    boot = data.get("boot")
-    if not isinstance(boot, str) or not boot or len(boot) > MAX_FIELD_LENGTH:
-        raise ProtocolError(f"counter boot id {shorten(boot)} is not a short string")
-    if _CONTROL_RE.search(boot):
-        raise ProtocolError("counter boot id holds control characters")
-    return CounterTotals(entries=entries, exits=exits, boot=boot)
-
-
-def parse_passage(payload: Payload) -> Passage:
-    """Parse one passage event (`in` or `out`)."""
-    text = decode(payload).strip()
-    try:
-        return Passage(text)
-    except ValueError:
-        raise ProtocolError(f"passage {shorten(text)} is neither in nor out") from None
-
-
-def parse_led(payload: Payload) -> bool:
-    """Parse the LED state echoed by the board."""
-    text = decode(payload).strip()
-    if text == PAYLOAD_ON:
-        return True
-    if text == PAYLOAD_OFF:
-        return False
-    raise ProtocolError(f"LED state {shorten(text)} is neither ON nor OFF")
-
-
-def led_command(on: bool) -> str:
-    """Payload for `<base>/<id>/led/set`."""
-    return PAYLOAD_ON if on else PAYLOAD_OFF
-
-
-def parse_oled(payload: Payload) -> str:
-    """Parse the text the board says it shows on its OLED."""
-    text = decode(payload)
-    if len(text) > OLED_MAX_CHARS:
-        raise ProtocolError(
-            f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}"
-        )
-    return _CONTROL_RE.sub("", text)
-
-
-def oled_command(text: str) -> str:
-    """Validate text for `<base>/<id>/oled/set`; refuse, never truncate."""
-    if _CONTROL_RE.search(text):
-        raise ProtocolError("OLED text must not contain control characters")
-    if len(text) > OLED_MAX_CHARS:
-        raise ProtocolError(
-            f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}"
-        )
-    return text
-
-
-def has_control_characters(text: str) -> bool:
-    """Tell whether text holds characters that could corrupt a log line or a screen."""
-    return _CONTROL_RE.search(text) is not None
-
-
-def parse_number(payload: Payload) -> float:
-    """Parse a bare decimal number sent as text."""
-    text = decode(payload).strip()
-    if len(text) > MAX_FIELD_LENGTH:
-        raise ProtocolError(f"number {shorten(text)} is too long")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ProtocolError(f"{shorten(text)} is not a number") from None
-    if not math.isfinite(value):
-        raise ProtocolError(f"{shorten(text)} is not a finite number")
-    return value
-
-
-def light_level(raw: int, dark: float, bright: float) -> float | None:
-    """Map a raw reading onto 0..100 % between two calibration points."""
-    if dark == bright:
-        return None
-    level = (raw - dark) / (bright - dark) * 100.0
-    return round(min(100.0, max(0.0, level)), 1)
-
-
-def _in_range(value: float, low: float, high: float, what: str) -> float:
-    if not low <= value <= high:
-        raise ProtocolError(f"{what} {value:g} is outside {low:g}..{high:g}")
-    return value
-
-
-def _count_field(data: dict[str, Any], key: str) -> int:
-    value = data.get(key)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not 0 <= value <= COUNTER_MAX
-    ):
-        raise ProtocolError(f"counter {key} {shorten(value)} is not a count")
-    return value
-
-
-def _text_field(
-    data: dict[str, Any], key: str, max_length: int, *, default: str
-) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise ProtocolError(f"announce {key} is not a string")
-    cleaned = _CONTROL_RE.sub("", value).strip()
-    if not cleaned:
-        return default
-    if len(cleaned) > max_length:
-        raise ProtocolError(f"announce {key} is longer than {max_length} characters")
-    return cleaned
-
-
-def _json_depth(text: str) -> int:
-    """Nesting depth of brackets outside strings, measured before `json.loads` recurses."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-def _refuse_constant(name: str) -> float:
-    raise ProtocolError(f"JSON constant {name} is not allowed")
-
-
-def shorten(value: object, limit: int = 40) -> str:
-    """Render untrusted input safely for a log line."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+_READINGS: Final[dict[Channel, Callable[[Payload], float]]] = {
+    Channel.LIGHT: parse_light,
+    Channel.TEMPERATURE: parse_temperature,
+    Channel.HUMIDITY: parse_humidity,
+}

@@ -16,11 +16,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .board import CALIBRATION, MEASUREMENT, Board
+from .board import Board
+from .counter import DoorCount
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry, IotLabHub
 from .legacy import LegacyCapability
-from .protocol import Capability, Channel
+from .parsers import Capability
+from .state import Part
 
 PARALLEL_UPDATES = 0
 
@@ -37,71 +39,74 @@ SENSORS: tuple[IotLabSensorEntityDescription, ...] = (
         key="light_raw",
         translation_key="light_raw",
         capability=Capability.LIGHT,
-        channels=(Channel.LIGHT,),
+        parts=(Part.LIGHT,),
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda board: board.light,
+        value_fn=lambda board: board.light.raw,
     ),
     IotLabSensorEntityDescription(
         key="light_level",
         translation_key="light_level",
         capability=Capability.LIGHT,
-        channels=(Channel.LIGHT, CALIBRATION),
+        parts=(Part.LIGHT, Part.CALIBRATION),
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda board: board.light_level,
+        value_fn=lambda board: board.light.level,
     ),
     IotLabSensorEntityDescription(
         key="temperature",
         capability=Capability.TEMPERATURE,
-        channels=(Channel.TEMPERATURE,),
+        parts=(Part.TEMPERATURE,),
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda board: board.temperature,
+        value_fn=lambda board: board.climate.temperature,
     ),
     IotLabSensorEntityDescription(
         key="humidity",
         capability=Capability.HUMIDITY,
-        channels=(Channel.HUMIDITY,),
+        parts=(Part.HUMIDITY,),
         device_class=SensorDeviceClass.HUMIDITY,
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda board: board.humidity,
+        value_fn=lambda board: board.climate.humidity,
     ),
 )
 
 
-def _door_value(attribute: str) -> Callable[[Board], StateType]:
-    """Read one figure of a door counter (unknown before its first count)."""
-
-    def value(board: Board) -> StateType:
-        return None if board.door is None else int(getattr(board.door, attribute))
-
-    return value
-
-
 def _door_sensor(
-    attribute: str, state_class: SensorStateClass
+    key: str, figure: Callable[[DoorCount], int], state_class: SensorStateClass
 ) -> IotLabSensorEntityDescription:
+    """One figure of a door counter (unknown before its first count)."""
     return IotLabSensorEntityDescription(
-        key=attribute,
-        translation_key=attribute,
+        key=key,
+        translation_key=key,
         capability=Capability.COUNTER,
-        channels=(Channel.COUNTER,),
+        parts=(Part.COUNT,),
         state_class=state_class,
-        value_fn=_door_value(attribute),
+        value_fn=lambda board: None if (c := board.door.count) is None else figure(c),
     )
 
 
-SENSORS += tuple(
-    _door_sensor(attribute, SensorStateClass.MEASUREMENT)
-    for attribute in ("entries_today", "exits_today", "occupancy", "peak_occupancy")
-) + tuple(
-    _door_sensor(attribute, SensorStateClass.TOTAL_INCREASING)
-    for attribute in ("lifetime_entries", "lifetime_exits")
+SENSORS += (
+    _door_sensor(
+        "entries_today", lambda c: c.entries_today, SensorStateClass.MEASUREMENT
+    ),
+    _door_sensor("exits_today", lambda c: c.exits_today, SensorStateClass.MEASUREMENT),
+    _door_sensor("occupancy", lambda c: c.occupancy, SensorStateClass.MEASUREMENT),
+    _door_sensor(
+        "peak_occupancy", lambda c: c.peak_occupancy, SensorStateClass.MEASUREMENT
+    ),
+    _door_sensor(
+        "lifetime_entries",
+        lambda c: c.lifetime_entries,
+        SensorStateClass.TOTAL_INCREASING,
+    ),
+    _door_sensor(
+        "lifetime_exits", lambda c: c.lifetime_exits, SensorStateClass.TOTAL_INCREASING
+    ),
 )
 
 
@@ -110,9 +115,9 @@ MEASUREMENTS: tuple[IotLabSensorEntityDescription, ...] = (
         key="measurement",
         translation_key="measurement",
         capability=LegacyCapability.MEASUREMENT,
-        channels=(MEASUREMENT,),
+        parts=(Part.MEASUREMENT,),
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda board: board.measurement,
+        value_fn=lambda board: board.measurement.value,
     ),
 )
 
@@ -148,6 +153,7 @@ class IotLabMeasurementSensor(IotLabSensor):
     ) -> None:
         """Fix the unit and device class for the life of the entity."""
         super().__init__(hub, board, description)
-        self._attr_native_unit_of_measurement = board.measurement_unit
-        if board.measurement_class is not None:
-            self._attr_device_class = SensorDeviceClass(board.measurement_class)
+        measurement = board.measurement
+        self._attr_native_unit_of_measurement = measurement.unit
+        if measurement.device_class is not None:
+            self._attr_device_class = SensorDeviceClass(measurement.device_class)

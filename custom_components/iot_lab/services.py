@@ -21,7 +21,7 @@ from .board import Board
 from .const import ATTR_DATE, DOMAIN, SERVICE_EXPORT_COUNTS
 from .export import async_export_and_upload
 from .hub import IotLabConfigEntry
-from .protocol import Capability
+from .parsers import Capability
 
 EXPORT_SCHEMA = vol.Schema(
     {

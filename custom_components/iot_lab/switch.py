@@ -12,12 +12,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from . import legacy, protocol
+from . import legacy, parsers
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
 from .legacy import LegacyCapability
-from .protocol import Capability, Channel, Command
+from .parsers import Capability
+from .protocol import Command
+from .state import Part
 
 PARALLEL_UPDATES = 0
 
@@ -35,9 +37,9 @@ SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
         key="led",
         translation_key="led",
         capability=Capability.LED,
-        channels=(Channel.LED,),
+        parts=(Part.LED,),
         command=Command.LED,
-        value_fn=lambda board: board.led,
+        value_fn=lambda board: board.echo.led,
     ),
 )
 
@@ -47,8 +49,9 @@ ASSUMED_SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
         key="led",
         translation_key="led",
         capability=LegacyCapability.ASSUMED_LED,
+        parts=(Part.LED,),
         command=Command.LED,
-        value_fn=lambda board: board.led,
+        value_fn=lambda board: board.echo.led,
     ),
 )
 
@@ -87,7 +90,7 @@ class IotLabSwitch(IotLabEntity, SwitchEntity):
         await self.hub.async_publish_command(
             self.board.board_id,
             self.entity_description.command,
-            protocol.led_command(on),
+            parsers.led_command(on),
         )
 
 
@@ -103,11 +106,10 @@ class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
         """Restore the last command as the current state."""
         await super().async_added_to_hass()
         if (last := await self.async_get_last_state()) is not None:
-            self.board.led = last.state == STATE_ON
+            self.board.echo.set_led(last.state == STATE_ON)
 
     async def _async_send(self, *, on: bool) -> None:
         await self.hub.async_publish(
             legacy.ESP32_LED_TOPIC, legacy.esp32_led_command(on)
         )
-        self.board.led = on
-        self.async_write_ha_state()
+        self.board.echo.set_led(on)

@@ -10,12 +10,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import protocol
+from . import parsers
 from .board import Board
 from .const import DOMAIN
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .protocol import Capability, Channel, Command, ProtocolError
+from .parsers import Capability
+from .payload import ProtocolError
+from .protocol import Command
+from .state import Part
 
 PARALLEL_UPDATES = 0
 
@@ -33,11 +36,11 @@ TEXTS: tuple[IotLabTextEntityDescription, ...] = (
         key="oled",
         translation_key="oled",
         capability=Capability.OLED,
-        channels=(Channel.OLED,),
+        parts=(Part.OLED,),
         command=Command.OLED,
-        native_max=protocol.OLED_MAX_CHARS,
+        native_max=parsers.OLED_MAX_CHARS,
         mode=TextMode.TEXT,
-        value_fn=lambda board: board.oled,
+        value_fn=lambda board: board.echo.oled,
     ),
 )
 
@@ -64,13 +67,13 @@ class IotLabText(IotLabEntity, TextEntity):
     async def async_set_value(self, value: str) -> None:
         """Send the text, refusing what the screen cannot show rather than cutting it."""
         try:
-            payload = protocol.oled_command(value)
+            payload = parsers.oled_command(value)
         except ProtocolError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_oled_text",
                 translation_placeholders={
-                    "max": str(protocol.OLED_MAX_CHARS),
+                    "max": str(parsers.OLED_MAX_CHARS),
                     "reason": str(err),
                 },
             ) from err

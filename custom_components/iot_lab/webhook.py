@@ -9,10 +9,10 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 
-from . import legacy
+from . import csvline
 from .const import CONF_CSV_COUNTERS, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN, LOGGER
 from .hub import IotLabConfigEntry
-from .protocol import ProtocolError
+from .payload import ProtocolError
 
 
 def async_register_webhooks(hass: HomeAssistant, entry: IotLabConfigEntry) -> None:
@@ -36,13 +36,13 @@ def _handler(entry: IotLabConfigEntry, counter_id: str) -> webhook.HandlerType:
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Count each line once; refuse the whole body when any line is broken."""
-        if (request.content_length or 0) > legacy.MAX_CSV_BODY:
+        if (request.content_length or 0) > csvline.MAX_CSV_BODY:
             return _refuse(
                 counter_id, "body too large", HTTPStatus.REQUEST_ENTITY_TOO_LARGE
             )
-        body = await request.content.read(legacy.MAX_CSV_BODY + 1)
+        body = await request.content.read(csvline.MAX_CSV_BODY + 1)
         try:
-            lines = legacy.parse_csv_body(body)
+            lines = csvline.parse_csv_body(body)
         except ProtocolError as err:
             return _refuse(counter_id, str(err))
         for line in lines:

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 from typing import Any
 
 import pytest
@@ -26,15 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_protocol() -> Any:
-    """protocol.py on its own: the package's __init__ needs Home Assistant, this stage not."""
-    path = ROOT / "custom_components" / "iot_lab" / "protocol.py"
-    spec = importlib.util.spec_from_file_location("iot_lab_protocol", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    """protocol.py from its file, with no Home Assistant import.
+
+    The package's __init__ needs Home Assistant: the pure modules are loaded under a
+    bare package of their own instead.
+    """
+    package = types.ModuleType("iot_lab_wire")
+    package.__path__ = [str(ROOT / "custom_components" / "iot_lab")]
+    sys.modules[package.__name__] = package
+    return importlib.import_module(f"{package.__name__}.protocol")
 
 
 protocol = _load_protocol()

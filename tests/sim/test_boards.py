@@ -211,7 +211,7 @@ def test_legacy_boards_speak_the_older_formats() -> None:
     esp32 = LegacyEsp32("iot_lab", legacy.ESP32_BOARD, rng)
     (reading,) = esp32.due(at(12))
     assert reading.topic == "esp32/output"
-    assert 0 <= legacy.parse_esp32_output(reading.payload) <= 4095
+    assert 0 <= protocol.parse_light(reading.payload) <= 4095
     assert esp32.announce() == []
     assert esp32.will() is None
     assert esp32.command("esp32/input", "on") == []

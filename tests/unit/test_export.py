@@ -182,7 +182,7 @@ async def test_auto_export_uploads_by_sftp(
     uploaded = root / "uploads" / "iot" / "23_11_2026_counterdata-door-1.csv"
     assert uploaded.exists()
     assert "2026-11-23,09:30:00,3,0,door-1" in uploaded.read_text()
-    assert entry.runtime_data.pending_uploads == set()
+    assert entry.runtime_data.store.uploads.pending == set()
 
 
 async def test_failed_upload_keeps_file_raises_issue_and_retries(
@@ -200,7 +200,7 @@ async def test_failed_upload_keeps_file_raises_issue_and_retries(
     response = await _export(hass, device_id, today)
     local = Path(response["files"][0])
     assert local.exists()
-    assert entry.runtime_data.pending_uploads == {str(local)}
+    assert entry.runtime_data.store.uploads.pending == {str(local)}
     issue_id = f"sftp_upload_failed_{entry.entry_id}"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
     assert "SFTP upload of 1 file(s) to 127.0.0.1 failed, kept for the next run" in (
@@ -212,7 +212,7 @@ async def test_failed_upload_keeps_file_raises_issue_and_retries(
     await _export(hass, device_id, today)
     assert (root / "uploads" / "iot" / local.name).read_text() == local.read_text()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
-    assert entry.runtime_data.pending_uploads == set()
+    assert entry.runtime_data.store.uploads.pending == set()
 
 
 async def test_pending_uploads_survive_a_restart(
@@ -227,4 +227,4 @@ async def test_pending_uploads_survive_a_restart(
     response = await _export(hass, device_id, dt_util.now().date())
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.runtime_data.pending_uploads == set(response["files"])
+    assert entry.runtime_data.store.uploads.pending == set(response["files"])

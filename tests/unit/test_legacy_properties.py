@@ -33,7 +33,7 @@ def _no_other_error(parser: Any, payload: Any) -> Any:
 
 @given(PAYLOADS)
 def test_esp32_output(payload: bytes | str) -> None:
-    value = _no_other_error(legacy.parse_esp32_output, payload)
+    value = _no_other_error(protocol.parse_light, payload)
     assert value is None or (isinstance(value, int) and 0 <= value <= 4095)
 
 
@@ -54,12 +54,18 @@ def test_dht11_status(payload: bytes | str) -> None:
 
 @given(PAYLOADS)
 def test_polysource(payload: bytes | str) -> None:
-    reading = _no_other_error(legacy.parse_polysource, payload)
-    if reading is not None:
-        assert protocol.is_valid_board_id(reading.board.board_id)
-        assert reading.board.board_id.startswith("poly-")
-        assert reading.unit is None or not protocol.has_control_characters(reading.unit)
-        assert not protocol.has_control_characters(reading.board.name)
+    messages = legacy.decode_legacy(legacy.POLYSOURCE_TOPIC, payload)
+    if isinstance(messages[0], protocol.Refusal):
+        return
+    reading, announce = messages
+    assert isinstance(reading, protocol.Reading)
+    assert isinstance(announce, protocol.Announce)
+    assert announce.info is not None
+    assert announce.info.board_id == reading.board_id
+    assert protocol.is_valid_board_id(reading.board_id)
+    assert reading.board_id.startswith("poly-")
+    assert reading.unit is None or not protocol.has_control_characters(reading.unit)
+    assert not protocol.has_control_characters(announce.info.name)
 
 
 @given(st.text(max_size=300))

@@ -1,0 +1,48 @@
+"""The device registry side of the boards: one device per announced board."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .const import DOMAIN, MANUFACTURER
+from .parsers import BoardInfo
+
+
+class BoardDevices:
+    """Creates, updates and removes the devices of one config entry's boards."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Work on the devices of `entry_id`."""
+        self.hass = hass
+        self.entry_id = entry_id
+
+    def async_update(self, info: BoardInfo) -> None:
+        """Create the board's device, or update its name, model and firmware."""
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_or_create(
+            config_entry_id=self.entry_id,
+            identifiers={(DOMAIN, info.board_id)},
+            manufacturer=MANUFACTURER,
+            serial_number=info.board_id,
+        )
+        registry.async_update_device(
+            device.id, model=info.model, name=info.name, sw_version=info.firmware
+        )
+
+    def async_remove(self, board_id: str) -> None:
+        """Detach the board's device from the entry (a decommissioned board)."""
+        registry = dr.async_get(self.hass)
+        if device := registry.async_get_device_by_identifier(
+            (DOMAIN, board_id), self.entry_id
+        ):
+            registry.async_update_device(
+                device.id, remove_config_entry_id=self.entry_id
+            )
+
+    def device_id(self, board_id: str) -> str | None:
+        """The device id of a board, for events that automations target."""
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            (DOMAIN, board_id), self.entry_id
+        )
+        return device.id if device else None

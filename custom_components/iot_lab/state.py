@@ -1,0 +1,219 @@
+"""Typed state of a board, one object per capability, each with its own listeners.
+
+Pure Python (no Home Assistant import). Entities read these objects through their
+description's `value_fn` and follow them by `Part`; the hub changes them only through
+their methods, and every change ends in `Observed.changed`: listeners of that part
+first, then the board's hook (alerts, storage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from .counter import DoorCount
+from .csvline import CsvLine
+from .parsers import LIGHT_MAX, CounterTotals, Passage, light_level
+from .protocol import Reading
+
+type Listener = Callable[[], None]
+
+
+class Part(StrEnum):
+    """What a listener follows: one field of a capability's state."""
+
+    STATUS = "status"
+    LIGHT = "light"
+    CALIBRATION = "calibration"
+    TEMPERATURE = "temperature"
+    HUMIDITY = "humidity"
+    LED = "led"
+    OLED = "oled"
+    COUNT = "count"
+    PASSAGE = "passage"
+    MEASUREMENT = "measurement"
+    ALERT = "alert"
+
+
+class Observed:
+    """Listeners keyed by `Part`, and the one path every change takes."""
+
+    PARTS: tuple[Part, ...] = ()
+    """The parts this state owns."""
+
+    def __init__(self, on_change: Callable[[Part], None]) -> None:
+        """`on_change` runs after the listeners of every change (the board's hook)."""
+        self._listeners: dict[Part, list[Listener]] = {}
+        self._on_change = on_change
+
+    def listen(self, part: Part, listener: Listener) -> Listener:
+        """Call `listener` on each change of `part`; return the function that stops it."""
+        listeners = self._listeners.setdefault(part, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    def changed(self, part: Part) -> None:
+        """Tell the listeners of `part`, then the board."""
+        for listener in self._listeners.get(part, ()):
+            listener()
+        self._on_change(part)
+
+
+class StatusState(Observed):
+    """Birth or last will; also woken when the broker connection changes."""
+
+    PARTS = (Part.STATUS,)
+    online: bool | None = None
+
+    def set_online(self, online: bool) -> bool:
+        """Record a change; False when the board said the same again."""
+        if self.online == online:
+            return False
+        self.online = online
+        self.changed(Part.STATUS)
+        return True
+
+
+class LightState(Observed):
+    """Raw photoresistor reading and the two calibration points of its level."""
+
+    PARTS = (Part.LIGHT, Part.CALIBRATION)
+    raw: int | None = None
+    dark: float = 0.0
+    bright: float = float(LIGHT_MAX)
+
+    @property
+    def level(self) -> float | None:
+        """Light in % between the two calibration points."""
+        return (
+            None if self.raw is None else light_level(self.raw, self.dark, self.bright)
+        )
+
+    def set_raw(self, raw: int) -> None:
+        """A new reading."""
+        if raw != self.raw:
+            self.raw = raw
+            self.changed(Part.LIGHT)
+
+    def set_calibration(self, *, dark: float, bright: float) -> None:
+        """New calibration points (settings restored or changed by the user)."""
+        self.dark, self.bright = dark, bright
+        self.changed(Part.CALIBRATION)
+
+
+class ClimateState(Observed):
+    """Temperature (°C) and relative humidity (%)."""
+
+    PARTS = (Part.TEMPERATURE, Part.HUMIDITY)
+    temperature: float | None = None
+    humidity: float | None = None
+
+    def set_temperature(self, value: float) -> None:
+        """A new temperature reading."""
+        if value != self.temperature:
+            self.temperature = value
+            self.changed(Part.TEMPERATURE)
+
+    def set_humidity(self, value: float) -> None:
+        """A new humidity reading."""
+        if value != self.humidity:
+            self.humidity = value
+            self.changed(Part.HUMIDITY)
+
+
+class EchoState(Observed):
+    """What the LED and the OLED really do, as the board says.
+
+    For an LED that echoes nothing, the last command sent.
+    """
+
+    PARTS = (Part.LED, Part.OLED)
+    led: bool | None = None
+    oled: str | None = None
+
+    def set_led(self, on: bool) -> None:
+        """The LED's state."""
+        if on != self.led:
+            self.led = on
+            self.changed(Part.LED)
+
+    def set_oled(self, text: str) -> None:
+        """The text on the screen."""
+        if text != self.oled:
+            self.oled = text
+            self.changed(Part.OLED)
+
+
+class DoorState(Observed):
+    """A door counter's figures (`DoorCount`), its last totals and last CSV line."""
+
+    PARTS = (Part.COUNT, Part.PASSAGE)
+    count: DoorCount | None = None
+    totals: CounterTotals | None = None
+    csv_line: CsvLine | None = None
+    """Last line of an HTTP counter: its text fields name the CSV export."""
+
+    def restore(self, count: DoorCount, now: datetime) -> None:
+        """Take back the stored figures at start-up (no entity listens yet)."""
+        self.count = count
+        count.roll_over(now.date())
+
+    def apply_totals(self, totals: CounterTotals, now: datetime) -> None:
+        """The board's cumulative totals: count what they add."""
+        self.totals = totals
+        if self._count(now).apply_totals(totals, now):
+            self.changed(Part.COUNT)
+
+    def apply_passage(self, passage: Passage, now: datetime) -> None:
+        """One live passage, counted at once."""
+        self._count(now).apply_passage(passage, now)
+        self.changed(Part.PASSAGE)
+        self.changed(Part.COUNT)
+
+    def apply_period(self, line: CsvLine, now: datetime) -> bool:
+        """One CSV line; False when its period was counted already."""
+        self.csv_line = line
+        naive = now.replace(tzinfo=None)
+        counted = self._count(now).apply_period(
+            line.period_end, line.entries, line.exits, naive
+        )
+        if counted:
+            self.changed(Part.COUNT)
+        return counted
+
+    def roll_over(self, now: datetime) -> None:
+        """Local midnight: today's figures start again, even when no one passes."""
+        if self.count is not None and self.count.roll_over(now.date()):
+            self.changed(Part.COUNT)
+
+    def reset_occupancy(self) -> None:
+        """Nobody inside (people were miscounted)."""
+        if self.count is not None:
+            self.count.reset_occupancy()
+            self.changed(Part.COUNT)
+
+    def _count(self, now: datetime) -> DoorCount:
+        if self.count is None:
+            self.count = DoorCount(day=now.date())
+        return self.count
+
+
+class MeasurementState(Observed):
+    """A legacy sensor's one value; its unit is fixed by the first reading."""
+
+    PARTS = (Part.MEASUREMENT,)
+    value: float | None = None
+    unit: str | None = None
+    device_class: str | None = None
+
+    def apply(self, reading: Reading, *, fixed: bool) -> str | None:
+        """Take a reading; once the unit is `fixed`, refuse another one (say why)."""
+        if not fixed:
+            self.unit, self.device_class = reading.unit, reading.device_class
+        elif reading.unit != self.unit:
+            return f"unit {reading.unit!r} differs from {self.unit!r}"
+        if reading.value != self.value:
+            self.value = reading.value
+            self.changed(Part.MEASUREMENT)
+        return None
