@@ -55,11 +55,11 @@ def test_dht11_status(payload: bytes | str) -> None:
 @given(PAYLOADS)
 def test_polysource(payload: bytes | str) -> None:
     messages = legacy.decode_legacy(legacy.POLYSOURCE_TOPIC, payload)
-    if isinstance(messages[0], protocol.Refusal):
+    if isinstance(messages[0], messages.Refusal):
         return
     reading, announce = messages
-    assert isinstance(reading, protocol.Reading)
-    assert isinstance(announce, protocol.Announce)
+    assert isinstance(reading, messages.Reading)
+    assert isinstance(announce, messages.Announce)
     assert announce.info is not None
     assert announce.info.board_id == reading.board_id
     assert protocol.is_valid_board_id(reading.board_id)

@@ -1,0 +1,72 @@
+"""Every entity of every board kind, held to a snapshot: a rename shows up as a diff.
+
+One test per platform (Home Assistant's `snapshot_platform` wants one at a time), with a
+light/LED/OLED board, a DHT11 board, a door counter and the older firmware's boards,
+each announced, online and with one reading. `--snapshot-update` rewrites the files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.iot_lab.const import PLATFORMS
+
+from .conftest import BASE, load_fixture
+
+MESSAGES: tuple[tuple[str, str, bool], ...] = (
+    (f"{BASE}/lab-1/info", load_fixture("info_light_oled.json"), True),
+    (f"{BASE}/lab-1/status", "online", True),
+    (f"{BASE}/lab-1/light", "2048", False),
+    (f"{BASE}/lab-1/led", "ON", True),
+    (f"{BASE}/lab-1/oled", "Hello", True),
+    (f"{BASE}/climate-1/info", load_fixture("info_climate.json"), True),
+    (f"{BASE}/climate-1/status", "online", True),
+    (f"{BASE}/climate-1/temperature", "21.5", False),
+    (f"{BASE}/climate-1/humidity", "45", False),
+    (f"{BASE}/door-1/info", load_fixture("info_counter.json"), True),
+    (f"{BASE}/door-1/status", "online", True),
+    (f"{BASE}/door-1/counter", load_fixture("counter_totals.json"), True),
+    (f"{BASE}/door-1/passage", "in", False),
+    ("esp32/output", "1234", False),
+    ("dht11/sensor/data", load_fixture("legacy_dht11_data.json"), False),
+    ("dht11/status", load_fixture("legacy_dht11_status_online.json"), True),
+    ("polysource/capteurs", load_fixture("legacy_polysource.json"), False),
+)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Registry ids and entry ids as <ANY>, as in Home Assistant's own snapshots."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_entities(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    config_entry.add_to_hass(hass)
+    with patch("custom_components.iot_lab.PLATFORMS", [platform]):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    for topic, payload, retain in MESSAGES:
+        async_fire_mqtt_message(hass, topic, payload, 1, retain)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
