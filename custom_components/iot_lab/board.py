@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Final
 
 from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
+from .messages import Quantity, Reading
 from .parsers import BoardInfo
-from .protocol import Quantity, Reading
 from .state import (
     ClimateState,
     DoorState,

@@ -30,11 +30,8 @@ from .const import (
 from .csvline import CsvLine, csv_board_info
 from .devices import BoardDevices
 from .droplog import DropLog
-from .parsers import BoardInfo
-from .protocol import (
+from .messages import (
     Announce,
-    Channel,
-    Command,
     Crossing,
     Echo,
     Message,
@@ -43,6 +40,8 @@ from .protocol import (
     Status,
     Totals,
 )
+from .parsers import BoardInfo
+from .protocol import Channel, Command
 from .state import Part
 from .storage import BoardStore
 

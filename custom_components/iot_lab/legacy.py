@@ -21,6 +21,7 @@ from .csvline import (
     parse_csv_body,
     parse_csv_line,
 )
+from .messages import Announce, Message, Quantity, Reading, Refusal, Status
 from .parsers import (
     BoardInfo,
     Capability,
@@ -30,15 +31,7 @@ from .parsers import (
     parse_temperature,
 )
 from .payload import Payload, ProtocolError, json_object, parse_number, shorten
-from .protocol import (
-    Announce,
-    Message,
-    Quantity,
-    Reading,
-    Refusal,
-    Status,
-    slugify_board_id,
-)
+from .protocol import slugify_board_id
 
 __all__ = [
     "DHT11_BOARD",

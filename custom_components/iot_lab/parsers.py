@@ -122,12 +122,7 @@ def info_payload(info: BoardInfo) -> str:
 
 def parse_status(payload: Payload) -> bool:
     """Parse a birth / last-will message: True when the board is online."""
-    text = decode(payload).strip()
-    if text == PAYLOAD_ONLINE:
-        return True
-    if text == PAYLOAD_OFFLINE:
-        return False
-    raise ProtocolError(f"status {shorten(text)} is neither online nor offline")
+    return _either(payload, PAYLOAD_ONLINE, PAYLOAD_OFFLINE, "status")
 
 
 def parse_light(payload: Payload) -> int:
@@ -174,12 +169,7 @@ def parse_passage(payload: Payload) -> Passage:
 
 def parse_led(payload: Payload) -> bool:
     """Parse the LED state echoed by the board."""
-    text = decode(payload).strip()
-    if text == PAYLOAD_ON:
-        return True
-    if text == PAYLOAD_OFF:
-        return False
-    raise ProtocolError(f"LED state {shorten(text)} is neither ON nor OFF")
+    return _either(payload, PAYLOAD_ON, PAYLOAD_OFF, "LED state")
 
 
 def led_command(on: bool) -> str:
@@ -205,6 +195,14 @@ def light_level(raw: int, dark: float, bright: float) -> float | None:
         return None
     level = (raw - dark) / (bright - dark) * LEVEL_MAX
     return round(min(LEVEL_MAX, max(LEVEL_MIN, level)), 1)
+
+
+def _either(payload: Payload, true: str, false: str, what: str) -> bool:
+    """A payload of exactly one of two words (surrounding spaces ignored)."""
+    text = decode(payload).strip()
+    if text in (true, false):
+        return text == true
+    raise ProtocolError(f"{what} {shorten(text)} is neither {true} nor {false}")
 
 
 def _oled_length(text: str) -> str:

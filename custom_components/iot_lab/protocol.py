@@ -9,11 +9,21 @@ message: it returns a typed message, or a `Refusal` with its reason; nothing esc
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 import re
 from typing import Final
 
+from .messages import (
+    Announce,
+    Crossing,
+    Echo,
+    Message,
+    Quantity,
+    Reading,
+    Refusal,
+    Status,
+    Totals,
+)
 from .parsers import (
     COUNTER_MAX,
     HUMIDITY_MAX,
@@ -74,23 +84,14 @@ __all__ = [
     "PAYLOAD_ONLINE",
     "TEMPERATURE_MAX",
     "TEMPERATURE_MIN",
-    "Announce",
     "BoardInfo",
     "Capability",
     "Channel",
     "Command",
     "CounterTotals",
-    "Crossing",
-    "Echo",
-    "Message",
     "Passage",
     "Payload",
     "ProtocolError",
-    "Quantity",
-    "Reading",
-    "Refusal",
-    "Status",
-    "Totals",
     "channel_topic",
     "decode",
     "decode_message",
@@ -152,78 +153,6 @@ class Command(StrEnum):
 
 
 _COMMAND_SUFFIXES: Final = tuple(f"/{command}" for command in Command)
-
-
-class Quantity(StrEnum):
-    """What a reading measures."""
-
-    LIGHT = "light"
-    TEMPERATURE = "temperature"
-    HUMIDITY = "humidity"
-    MEASUREMENT = "measurement"
-    """A legacy sensor's one value, in the unit the sensor chose."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Message:
-    """What one received payload says about one board."""
-
-    board_id: str
-    kind: str
-    """Refusals are logged once per board and kind: the channel, or a legacy topic."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Announce(Message):
-    """The board's retained announce; None when it was cleared (decommissioned)."""
-
-    info: BoardInfo | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Status(Message):
-    """Birth (online) or last will (offline)."""
-
-    online: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reading(Message):
-    """One measured value; a legacy measurement carries its unit and device class."""
-
-    quantity: Quantity
-    value: float
-    unit: str | None = None
-    device_class: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Totals(Message):
-    """A door counter's cumulative totals, the source of truth."""
-
-    totals: CounterTotals
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Crossing(Message):
-    """One live passage at the door."""
-
-    passage: Passage
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Echo(Message):
-    """What the board's LED or OLED really does (one of the two is set)."""
-
-    led: bool | None = None
-    oled: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Refusal(Message):
-    """A topic or payload that breaks the contract, and why."""
-
-    reason: str
 
 
 def is_valid_board_id(board_id: object) -> bool:

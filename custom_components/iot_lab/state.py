@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from .counter import DoorCount
 from .csvline import CsvLine
+from .messages import Reading
 from .parsers import LIGHT_MAX, CounterTotals, Passage, light_level
-from .protocol import Reading
 
 type Listener = Callable[[], None]
 

@@ -9,6 +9,17 @@ from typing import Any
 import pytest
 
 from custom_components.iot_lab import protocol
+from custom_components.iot_lab.messages import (
+    Announce,
+    Crossing,
+    Echo,
+    Message,
+    Quantity,
+    Reading,
+    Refusal,
+    Status,
+    Totals,
+)
 from custom_components.iot_lab.protocol import (
     BoardInfo,
     Capability,
@@ -744,3 +755,59 @@ def test_shorten_limits_untrusted_text() -> None:
     short = protocol.shorten("\x00" * 10_000)
     assert len(short) == 40
     assert "\x00" not in short
+
+
+@pytest.mark.parametrize(
+    ("channel", "payload", "expected"),
+    [
+        ("info", "", Announce(board_id="lab-1", kind="info", info=None)),
+        ("status", "online", Status(board_id="lab-1", kind="status", online=True)),
+        (
+            "light",
+            "12",
+            Reading(board_id="lab-1", kind="light", quantity=Quantity.LIGHT, value=12),
+        ),
+        (
+            "humidity",
+            "40.5",
+            Reading(
+                board_id="lab-1",
+                kind="humidity",
+                quantity=Quantity.HUMIDITY,
+                value=40.5,
+            ),
+        ),
+        (
+            "counter",
+            '{"entries": 1, "exits": 0, "boot": "b"}',
+            Totals(board_id="lab-1", kind="counter", totals=CounterTotals(1, 0, "b")),
+        ),
+        (
+            "passage",
+            "out",
+            Crossing(board_id="lab-1", kind="passage", passage=Passage.OUT),
+        ),
+        ("led", "OFF", Echo(board_id="lab-1", kind="led", led=False)),
+        ("oled", "Hi", Echo(board_id="lab-1", kind="oled", oled="Hi")),
+        (
+            "temperature",
+            "99",
+            Refusal(
+                board_id="lab-1",
+                kind="temperature",
+                reason="temperature 99 is outside -40..80",
+            ),
+        ),
+    ],
+)
+def test_decode_message(channel: str, payload: str, expected: Message) -> None:
+    assert protocol.decode_message("iot_lab", f"iot_lab/lab-1/{channel}", payload) == (
+        expected
+    )
+
+
+def test_decode_message_topics() -> None:
+    assert protocol.decode_message("iot_lab", "iot_lab/lab-1/led/set", "ON") is None
+    refusal = protocol.decode_message("iot_lab", "iot_lab/LAB/light", "1")
+    assert isinstance(refusal, Refusal)
+    assert (refusal.board_id, refusal.kind) == (protocol.INVALID_TOPIC, "topic")
