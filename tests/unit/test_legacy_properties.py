@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 
 from custom_components.iot_lab import legacy, protocol
+from custom_components.iot_lab.messages import Announce, Reading, Refusal
 from custom_components.iot_lab.protocol import ProtocolError
 
 from .conftest import JSON_VALUES
@@ -54,12 +55,12 @@ def test_dht11_status(payload: bytes | str) -> None:
 
 @given(PAYLOADS)
 def test_polysource(payload: bytes | str) -> None:
-    messages = legacy.decode_legacy(legacy.POLYSOURCE_TOPIC, payload)
-    if isinstance(messages[0], messages.Refusal):
+    decoded = legacy.decode_legacy(legacy.POLYSOURCE_TOPIC, payload)
+    if isinstance(decoded[0], Refusal):
         return
-    reading, announce = messages
-    assert isinstance(reading, messages.Reading)
-    assert isinstance(announce, messages.Announce)
+    reading, announce = decoded
+    assert isinstance(reading, Reading)
+    assert isinstance(announce, Announce)
     assert announce.info is not None
     assert announce.info.board_id == reading.board_id
     assert protocol.is_valid_board_id(reading.board_id)
