@@ -27,21 +27,9 @@ from typing import Any
 
 from websockets.sync.client import connect
 
-from iot_lab_sim.harness import (
-    HOST,
-    INTEGRATION,
-    HarnessError,
-    HomeAssistant,
-    Service,
-    Stack,
-    add_iot_lab_entry,
-    add_mqtt_entry,
-    create_long_lived_token,
-    free_port,
-    onboard,
-    seed_storage,
-    wait_for_hass,
-)
+from iot_lab_sim.hass_api import HomeAssistant, add_entries, owner_token, wait_for_hass
+from iot_lab_sim.hass_config import prepare_config
+from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 
 LOGGER = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,17 +110,11 @@ class Bench:
 
     def prepare(self, config: Path) -> None:
         """A configuration with the MQTT and IoT Lab entries, made the user's way."""
-        config.mkdir(parents=True)
-        (config / "configuration.yaml").write_text(CONFIG)
-        seed_storage(config, self.http_port)
-        (config / "custom_components").mkdir()
-        (config / "custom_components" / "iot_lab").symlink_to(INTEGRATION)
+        prepare_config(config, self.http_port, configuration=CONFIG)
         hass = self.start(config)
-        access, _ = onboard(self.url)
-        self.token = create_long_lived_token(self.url, access, "benchmark")
+        self.token = owner_token(self.url, "benchmark")
         api = HomeAssistant(self.url, self.token)
-        add_mqtt_entry(api, self.broker_port)
-        add_iot_lab_entry(api, timeout=1)
+        add_entries(api, self.broker_port, self.stack.broker, discovery_timeout=1)
         api.close()
         time.sleep(5)  # config entries reach storage after a short delay
         hass.stop()
@@ -142,9 +124,7 @@ class Bench:
 
     def start(self, config: Path) -> Service:
         """Start hass and wait until its HTTP server answers."""
-        hass = self.stack.spawn(
-            "hass", [Path(sys.executable).parent / "hass", "-c", config, "--skip-pip"]
-        )
+        hass = self.stack.start_hass(config, self.http_port)
         wait_for_hass(self.url, hass, 300)
         return hass
 

@@ -13,7 +13,10 @@ import time
 from types import FrameType
 from urllib.parse import urlsplit
 
-from .harness import ROOT, HarnessError, Stack, boards, run_stack, save_dashboard
+from .dashboard import save_dashboard
+from .harness import run_stack
+from .hass_api import boards
+from .processes import ROOT, HarnessError, Stack
 
 DEMO_DIR = ROOT / ".demo"
 REFRESH_EVERY = 10
@@ -62,7 +65,7 @@ def stop_on_signals() -> None:
 
     Set even if the demo was started with a signal ignored (`nohup`). If this process dies
     without stopping them, every child gets SIGTERM from the kernel anyway (see
-    harness._die_with_parent).
+    processes._die_with_parent).
     """
     for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, _raise_stop)

@@ -18,7 +18,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
-from iot_lab_sim.harness import HOST, ROOT, Demo, HarnessError, running_stack
+from iot_lab_sim.harness import Demo, running_stack
+from iot_lab_sim.processes import HOST, ROOT, HarnessError
 
 E2E_DIR = ROOT / ".e2e"
 SCREENSHOTS = E2E_DIR / "screenshots"

@@ -20,14 +20,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
 from benchmarks.publisher import announce, connect
-from iot_lab_sim.harness import (
-    HOST,
-    Demo,
-    HomeAssistant,
-    Stack,
-    running_stack,
-    wait_for_hass,
-)
+from iot_lab_sim.harness import Demo, running_stack
+from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
+from iot_lab_sim.processes import HOST, Stack
 
 from .conftest import E2E_DIR, wait_until
 

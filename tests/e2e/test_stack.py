@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from iot_lab_sim.harness import Demo, boards
+from iot_lab_sim.harness import Demo
+from iot_lab_sim.hass_api import boards
 
 from .conftest import retained, wait_state, wait_until
 

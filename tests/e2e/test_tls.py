@@ -26,18 +26,15 @@ from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 import requests
 
-from iot_lab_sim.harness import (
-    HOST,
+from iot_lab_sim.hass_api import (
     HomeAssistant,
-    Stack,
     add_iot_lab_entry,
     create_long_lived_token,
-    free_port,
     onboard,
-    prepare_config,
     wait_for_hass,
-    wait_for_port,
 )
+from iot_lab_sim.hass_config import prepare_config
+from iot_lab_sim.processes import HOST, Stack, free_port, wait_for_port
 
 from .conftest import E2E_DIR, wait_until
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from iot_lab_sim.harness import ROOT
+from iot_lab_sim.processes import ROOT
 
 # A process that starts what the demo starts without Home Assistant (the broker and the
 # simulator, through the same Stack and the demo's signal handling), prints their pids,
@@ -21,7 +21,7 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from iot_lab_sim.demo import StopSignalError, stop_on_signals
-    from iot_lab_sim.harness import Stack
+    from iot_lab_sim.processes import Stack
     stop_on_signals()
     try:
         with Stack(Path(sys.argv[1])) as stack:

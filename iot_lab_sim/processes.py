@@ -1,0 +1,270 @@
+"""Child processes of a run: the broker, Home Assistant and the simulator.
+
+Each one is started in its own session, dies with its parent, and is stopped by its pid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import contextlib
+from dataclasses import dataclass, field
+import logging
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import TracebackType
+from typing import Self
+
+LOGGER = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+MOSQUITTO_CANDIDATES = ("mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
+
+
+class HarnessError(RuntimeError):
+    """Something in the stack did not come up; the message says what and where to look."""
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    """Tell whether nothing listens on `port` of the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # Like Home Assistant's server: a port in TIME_WAIT after a stop is usable.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_port(port: int, timeout: float, service: Service | None = None) -> None:
+    """Wait until something accepts TCP connections on `port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if service is not None:
+            service.check_alive()
+        with contextlib.suppress(OSError):
+            socket.create_connection((HOST, port), timeout=1).close()
+            return
+        time.sleep(0.1)
+    raise HarnessError(f"nothing listens on {HOST}:{port} after {timeout:.0f} s")
+
+
+def _die_with_parent() -> list[str]:
+    """A command prefix that sends the child SIGTERM if we die, when `setpriv` exists.
+
+    So a crashed or killed demo or test run leaves no process behind.
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
+
+
+def _wait_for_exec(pid: int, argv: list[str], timeout: float = 5) -> None:
+    """Return once the child runs `argv`, so its parent-death signal is in place.
+
+    `setpriv` sets the signal and then runs the program: a parent killed in between
+    would leave a child with no signal to end it.
+    """
+    wanted = [os.fsencode(arg) for arg in argv]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            running = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+        except OSError:
+            return  # No /proc, or the child already exited: nothing to wait for.
+        if running == wanted:
+            return
+        time.sleep(0.005)
+    LOGGER.warning("pid %d did not start %s within %.0f s", pid, argv[0], timeout)
+
+
+@dataclass
+class Service:
+    """A child process with its log file; stopped by its pid."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    stop_signal: signal.Signals = signal.SIGTERM
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        return self.process.pid
+
+    def check_alive(self) -> None:
+        """Raise with the end of the log if the process has exited."""
+        if (code := self.process.poll()) is not None:
+            raise HarnessError(
+                f"{self.name} exited with code {code}; end of {self.log}:\n"
+                + self.log_tail()
+            )
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines of the log."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30) -> None:
+        """Ask the process to stop, then kill it if it does not within `timeout`."""
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, self.stop_signal)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            LOGGER.warning("%s (pid %d) did not stop; killing it", self.name, self.pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+
+@dataclass
+class Stack:
+    """The processes of one run; `stop()` (or leaving the `with`) ends them all."""
+
+    workdir: Path
+    services: list[Service] = field(default_factory=list)
+    broker: str = ""
+    """The broker started: "mosquitto" or "amqtt"."""
+
+    def __post_init__(self) -> None:
+        """Create the folder for logs and generated broker settings."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+
+    def __enter__(self) -> Self:
+        """Use as a context manager that always stops what it started."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Stop every process, even after an error."""
+        self.stop()
+
+    def spawn(
+        self,
+        name: str,
+        argv: Sequence[str | os.PathLike[str]],
+        *,
+        stop_signal: signal.Signals = signal.SIGTERM,
+        env: dict[str, str] | None = None,
+    ) -> Service:
+        """Start a child process in its own session, its output in `<name>.log`."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = self.workdir / f"{name}.log"
+        command = [os.fspath(arg) for arg in argv]
+        guard = _die_with_parent()
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [*guard, *command],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env={**os.environ, **(env or {})},
+                start_new_session=True,  # Ctrl-C reaches us only; we stop them in order.
+            )
+        service = Service(name, process, log, stop_signal)
+        self.services.append(service)
+        if guard:
+            _wait_for_exec(process.pid, command)
+        LOGGER.debug("started %s (pid %d)", name, process.pid)
+        return service
+
+    def stop(self) -> None:
+        """Stop every process, the last started first."""
+        while self.services:
+            service = self.services.pop()
+            try:
+                service.stop()
+            except (OSError, subprocess.SubprocessError) as err:
+                LOGGER.warning("could not stop %s: %s", service.name, err)
+
+    def start_broker(self, port: int | None = None, *, max_queued: int = 10000) -> int:
+        """Mosquitto if installed, else amqtt, on a loopback port; return the port.
+
+        `max_queued` is Mosquitto's per-client queue (0: no limit); past it, Mosquitto
+        drops messages for a subscriber that falls behind.
+        """
+        port = port or free_port()
+        mosquitto = next(
+            (found for c in MOSQUITTO_CANDIDATES if (found := shutil.which(c))), None
+        )
+        if os.environ.get("IOT_LAB_BROKER") == "amqtt":
+            mosquitto = None  # Force the embedded broker (to try it out).
+        if mosquitto is not None:
+            conf = self.workdir / "mosquitto.conf"
+            conf.write_text(
+                f"listener {port} {HOST}\n"
+                "allow_anonymous true\n"
+                "persistence false\n"
+                # Started as root, Mosquitto would switch to its own user, and a change
+                # of user clears the kernel's parent-death signal: the broker would then
+                # outlive a demo killed the hard way.
+                "user root\n"
+                f"max_queued_messages {max_queued}\n"
+                "log_dest stdout\n"
+                "log_type error\nlog_type warning\nlog_type notice\n"
+            )
+            service = self.spawn("mosquitto", [mosquitto, "-c", conf])
+        else:
+            conf = self.workdir / "amqtt.yaml"
+            conf.write_text(
+                "listeners:\n  default:\n    type: tcp\n"
+                f"    bind: {HOST}:{port}\n"
+                "plugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
+                "    allow_anonymous: true\n"
+            )
+            service = self.spawn("amqtt", [BIN / "amqtt", "-c", conf])
+        self.broker = service.name
+        wait_for_port(port, 20, service)
+        LOGGER.info("MQTT broker %s on %s:%d", service.name, HOST, port)
+        return port
+
+    def start_hass(self, config_dir: Path, http_port: int) -> Service:
+        """Start Home Assistant on a prepared configuration directory."""
+        return self.spawn(
+            "hass",
+            # Every requirement is installed by scripts/setup (the `demo` extra): no
+            # pip at run time.
+            [BIN / "hass", "-c", config_dir, "--log-no-color", "--skip-pip"],
+        )
+
+    def start_simulator(
+        self, broker_port: int, *options: str, name: str = "simulator"
+    ) -> Service:
+        """Start the board simulator against the broker."""
+        service = self.spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "iot_lab_sim",
+                "--broker",
+                f"{HOST}:{broker_port}",
+                *options,
+            ],
+        )
+        return service
