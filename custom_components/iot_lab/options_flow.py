@@ -1,0 +1,244 @@
+"""Options flow for IoT Lab: legacy boards, opening hours, export, SFTP, HTTP counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncssh
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+    TimeSelector,
+)
+import probatio as vol
+
+from . import csvline
+from .const import (
+    CONF_AUTO_EXPORT,
+    CONF_CLOSING,
+    CONF_CSV_COUNTERS,
+    CONF_LEGACY,
+    CONF_OFFLINE_GRACE,
+    CONF_OPENING,
+    CONF_PRIVATE_KEY,
+    CONF_REMOTE_DIR,
+    CONF_SFTP,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_CLOSING,
+    DEFAULT_OFFLINE_GRACE,
+    DEFAULT_OPENING,
+    DEFAULT_SFTP_PORT,
+)
+from .export import SftpSettings, async_check_sftp
+from .payload import ProtocolError
+
+CONF_COUNTER_ID = "counter_id"
+
+
+class IotLabOptionsFlow(OptionsFlowWithReload):
+    """Settings of one base topic; saving them reloads the entry."""
+
+    def __init__(self) -> None:
+        """Start with no HTTP counter just added."""
+        self._added_counter: str | None = None
+        self._webhook_id = ""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose what to change."""
+        menu = ["settings", "sftp", "add_counter"]
+        if self._counters:
+            menu.append("remove_counter")
+        return self.async_show_menu(step_id="init", menu_options=menu)
+
+    @property
+    def _counters(self) -> dict[str, str]:
+        counters: dict[str, str] = self.config_entry.options.get(CONF_CSV_COUNTERS, {})
+        return counters
+
+    def _save(self, **changes: Any) -> ConfigFlowResult:
+        return self.async_create_entry(data={**self.config_entry.options, **changes})
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Legacy boards, opening hours and the automatic export."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if user_input[CONF_OPENING] >= user_input[CONF_CLOSING]:
+                errors[CONF_CLOSING] = "closing_before_opening"
+            else:
+                return self._save(**user_input)
+        options = {**self.config_entry.options, **(user_input or {})}
+        schema = _settings_schema(options)
+        return self.async_show_form(
+            step_id="settings", data_schema=schema, errors=errors
+        )
+
+    async def async_step_sftp(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The SFTP server that receives the exports (empty host: no upload)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            settings = SftpSettings.from_options({CONF_SFTP: user_input})
+            if settings is None:
+                return self._save(**{CONF_SFTP: {}})
+            if not settings.password and not settings.private_key:
+                errors["base"] = "sftp_credentials"
+            else:
+                try:
+                    await async_check_sftp(settings)
+                except asyncssh.KeyImportError:
+                    errors[CONF_PRIVATE_KEY] = "invalid_private_key"
+                except OSError, asyncssh.Error, TimeoutError:
+                    errors["base"] = "cannot_connect"
+                else:
+                    return self._save(**{CONF_SFTP: user_input})
+        current = user_input or self.config_entry.options.get(CONF_SFTP) or {}
+        schema = _sftp_schema(current)
+        return self.async_show_form(step_id="sftp", data_schema=schema, errors=errors)
+
+    async def async_step_add_counter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Give an HTTP counter its own webhook."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            counter_id = user_input[CONF_COUNTER_ID].strip()
+            try:
+                csvline.csv_board_id(counter_id)
+            except ProtocolError:
+                errors[CONF_COUNTER_ID] = "invalid_counter_id"
+            else:
+                if counter_id in self._counters:
+                    errors[CONF_COUNTER_ID] = "counter_exists"
+                else:
+                    self._added_counter = counter_id
+                    return await self.async_step_counter_added()
+        return self.async_show_form(
+            step_id="add_counter",
+            data_schema=vol.Schema({vol.Required(CONF_COUNTER_ID): TextSelector()}),
+            errors=errors,
+        )
+
+    async def async_step_counter_added(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL the counter must post to, then save."""
+        assert self._added_counter is not None
+        if user_input is not None:
+            return self._save(
+                **{
+                    CONF_CSV_COUNTERS: {
+                        **self._counters,
+                        self._added_counter: self._webhook_id,
+                    }
+                }
+            )
+        self._webhook_id = webhook.async_generate_id()
+        try:
+            url = webhook.async_generate_url(self.hass, self._webhook_id)
+        except NoURLAvailableError:
+            url = webhook.async_generate_path(self._webhook_id)
+        return self.async_show_form(
+            step_id="counter_added",
+            description_placeholders={"counter_id": self._added_counter, "url": url},
+        )
+
+    async def async_step_remove_counter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Stop accepting posts from an HTTP counter (its device stays until removed)."""
+        if user_input is not None:
+            counters = dict(self._counters)
+            counters.pop(user_input[CONF_COUNTER_ID], None)
+            return self._save(**{CONF_CSV_COUNTERS: counters})
+        return self.async_show_form(
+            step_id="remove_counter",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_COUNTER_ID): SelectSelector(
+                        SelectSelectorConfig(options=sorted(self._counters))
+                    )
+                }
+            ),
+        )
+
+
+def _settings_schema(options: dict[str, Any]) -> vol.Schema:
+    """Legacy boards, opening hours, export, webhooks, offline grace period."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_LEGACY, default=options.get(CONF_LEGACY, True)
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_OPENING, default=options.get(CONF_OPENING, DEFAULT_OPENING)
+            ): TimeSelector(),
+            vol.Required(
+                CONF_CLOSING, default=options.get(CONF_CLOSING, DEFAULT_CLOSING)
+            ): TimeSelector(),
+            vol.Required(
+                CONF_AUTO_EXPORT, default=options.get(CONF_AUTO_EXPORT, False)
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_WEBHOOK_LOCAL_ONLY,
+                default=options.get(CONF_WEBHOOK_LOCAL_ONLY, True),
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_OFFLINE_GRACE,
+                default=options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=1440,
+                    step=1,
+                    unit_of_measurement="min",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+        }
+    )
+
+
+def _sftp_schema(current: dict[str, Any]) -> vol.Schema:
+    """The SFTP server, its credentials (never shown again) and folder."""
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_HOST, description={"suggested_value": current.get(CONF_HOST)}
+            ): TextSelector(),
+            vol.Required(
+                CONF_PORT, default=current.get(CONF_PORT, DEFAULT_SFTP_PORT)
+            ): NumberSelector(
+                NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
+            ),
+            vol.Optional(
+                CONF_USERNAME,
+                description={"suggested_value": current.get(CONF_USERNAME)},
+            ): TextSelector(),
+            vol.Optional(CONF_PASSWORD): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+            vol.Optional(CONF_PRIVATE_KEY): TextSelector(
+                TextSelectorConfig(multiline=True)
+            ),
+            vol.Optional(
+                CONF_REMOTE_DIR,
+                description={"suggested_value": current.get(CONF_REMOTE_DIR)},
+            ): TextSelector(),
+        }
+    )
