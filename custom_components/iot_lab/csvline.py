@@ -116,15 +116,16 @@ def format_csv_line(line: CsvLine) -> str:
     )
 
 
+def legacy_board(board_id: str, model: str, name: str, *caps: str) -> BoardInfo:
+    """The device of a board with older firmware, which announces nothing itself."""
+    return BoardInfo(
+        board_id, f"{model} (legacy)", name, LEGACY_FIRMWARE, frozenset(caps)
+    )
+
+
 def csv_board_info(line: CsvLine) -> BoardInfo:
     """The device of an HTTP counter, named after its CSV fields."""
-    return BoardInfo(
-        board_id=line.board_id,
-        model="csv-counter (legacy)",
-        name=line.name,
-        firmware=LEGACY_FIRMWARE,
-        capabilities=frozenset({Capability.COUNTER}),
-    )
+    return legacy_board(line.board_id, "csv-counter", line.name, Capability.COUNTER)
 
 
 def _csv_count(text: str, what: str) -> int:

@@ -16,6 +16,7 @@ from .csvline import (
     CsvLine,
     csv_board_id,
     format_csv_line,
+    legacy_board,
     parse_csv_body,
     parse_csv_line,
 )
@@ -81,19 +82,19 @@ class LegacyCapability(StrEnum):
     """One value with a unit chosen by the board."""
 
 
-ESP32_BOARD: Final = BoardInfo(
-    board_id="esp32-output",
-    model="esp32-photoresistor (legacy)",
-    name="ESP32 photoresistor",
-    firmware=LEGACY_FIRMWARE,
-    capabilities=frozenset({Capability.LIGHT, LegacyCapability.ASSUMED_LED}),
+ESP32_BOARD: Final = legacy_board(
+    "esp32-output",
+    "esp32-photoresistor",
+    "ESP32 photoresistor",
+    Capability.LIGHT,
+    LegacyCapability.ASSUMED_LED,
 )
-DHT11_BOARD: Final = BoardInfo(
-    board_id="dht11-sensor",
-    model="dht11 (legacy)",
-    name="DHT11 sensor",
-    firmware=LEGACY_FIRMWARE,
-    capabilities=frozenset({Capability.TEMPERATURE, Capability.HUMIDITY}),
+DHT11_BOARD: Final = legacy_board(
+    "dht11-sensor",
+    "dht11",
+    "DHT11 sensor",
+    Capability.TEMPERATURE,
+    Capability.HUMIDITY,
 )
 
 # Units as boards write them -> (Home Assistant unit, sensor device class or None).
@@ -220,12 +221,9 @@ def _polysource(payload: Payload) -> tuple[Message, ...]:
     """The reading comes first: its unit is fixed before the sensor is created."""
     data = json_object(payload, "polysource reading")
     reading = _polysource_reading(data)
-    board = BoardInfo(
-        board_id=reading.board_id,
-        model="polysource (legacy)",
-        name=f"Sensor {data['idCapteur'].strip()}",
-        firmware=LEGACY_FIRMWARE,
-        capabilities=frozenset({LegacyCapability.MEASUREMENT}),
+    name = f"Sensor {data['idCapteur'].strip()}"
+    board = legacy_board(
+        reading.board_id, "polysource", name, LegacyCapability.MEASUREMENT
     )
     return (reading, _announce(board, POLYSOURCE_TOPIC))
 
