@@ -51,11 +51,30 @@ class ThresholdSpec:
     """True: alert while the reading is above the limit; False: below it."""
     default: float
     hysteresis: float
-    minimum: float
-    maximum: float
-    step: float
+    step: float = 1.0
     description: str
     """Plain words for the logbook: "Temperature above ..."."""
+
+    @property
+    def minimum(self) -> float:
+        """The lowest limit: the lowest reading the wire contract accepts."""
+        return _RANGES[self.capability][0]
+
+    @property
+    def maximum(self) -> float:
+        """The highest limit: the highest reading the wire contract accepts."""
+        return _RANGES[self.capability][1]
+
+
+MAX_CAPACITY: Final = 10_000.0
+"""The largest capacity a door counter may be given."""
+_RANGES: Final[dict[Capability, tuple[float, float]]] = {
+    Capability.TEMPERATURE: (TEMPERATURE_MIN, TEMPERATURE_MAX),
+    Capability.HUMIDITY: (HUMIDITY_MIN, HUMIDITY_MAX),
+    Capability.LIGHT: (LEVEL_MIN, LEVEL_MAX),
+    Capability.COUNTER: (0.0, MAX_CAPACITY),
+}
+"""Readings an alert watches, by capability: limits outside them could never trip."""
 
 
 THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
@@ -65,8 +84,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=True,
         default=28.0,
         hysteresis=0.5,
-        minimum=TEMPERATURE_MIN,
-        maximum=TEMPERATURE_MAX,
         step=0.5,
         description="temperature above",
     ),
@@ -76,8 +93,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=False,
         default=16.0,
         hysteresis=0.5,
-        minimum=TEMPERATURE_MIN,
-        maximum=TEMPERATURE_MAX,
         step=0.5,
         description="temperature below",
     ),
@@ -87,9 +102,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=True,
         default=70.0,
         hysteresis=2.0,
-        minimum=HUMIDITY_MIN,
-        maximum=HUMIDITY_MAX,
-        step=1.0,
         description="humidity above",
     ),
     ThresholdSpec(
@@ -98,9 +110,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=False,
         default=20.0,
         hysteresis=5.0,
-        minimum=LEVEL_MIN,
-        maximum=LEVEL_MAX,
-        step=1.0,
         description="light level below",
     ),
     ThresholdSpec(
@@ -109,9 +118,6 @@ THRESHOLDS: Final[tuple[ThresholdSpec, ...]] = (
         above=True,
         default=50.0,
         hysteresis=1.0,
-        minimum=0.0,
-        maximum=10_000.0,
-        step=1.0,
         description="occupancy above capacity",
     ),
 )
