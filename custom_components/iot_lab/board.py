@@ -10,6 +10,7 @@ from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
 from .messages import Quantity, Reading
 from .parsers import BoardInfo
 from .state import (
+    AlertListeners,
     ClimateState,
     DoorState,
     EchoState,
@@ -39,28 +40,36 @@ class Board:
     reading does not wake the board's temperature entity.
     """
 
+    __slots__ = (
+        "_alerts",
+        "board_id",
+        "climate",
+        "door",
+        "echo",
+        "entity_keys",
+        "info",
+        "light",
+        "measurement",
+        "offline_alert",
+        "on_alert",
+        "on_change",
+        "status",
+        "thresholds",
+    )
+
     def __init__(self, board_id: str) -> None:
         """Start with nothing known: no announce, no status, no reading."""
         self.board_id: Final = board_id
         self.info: BoardInfo | None = None
         self.entity_keys: set[str] = set()
-        self.status = StatusState(self._async_changed)
-        self.light = LightState(self._async_changed)
-        self.climate = ClimateState(self._async_changed)
-        self.echo = EchoState(self._async_changed)
-        self.door = DoorState(self._async_changed)
-        self.measurement = MeasurementState(self._async_changed)
-        self._alerts = Observed(self._async_changed)
-        states: tuple[Observed, ...] = (
-            self.status,
-            self.light,
-            self.climate,
-            self.echo,
-            self.door,
-            self.measurement,
-        )
-        self._owners = {part: state for state in states for part in state.PARTS}
-        self._owners[Part.ALERT] = self._alerts
+        changed = self._async_changed  # one bound method for all the states
+        self.status = StatusState(changed)
+        self.light = LightState(changed)
+        self.climate = ClimateState(changed)
+        self.echo = EchoState(changed)
+        self.door = DoorState(changed)
+        self.measurement = MeasurementState(changed)
+        self._alerts = AlertListeners(changed)
         self.thresholds = {kind: ThresholdAlert(spec) for kind, spec in SPECS.items()}
         self.offline_alert = OfflineAlert()
         self.on_change: Callable[[Board, Part], None] | None = None
@@ -83,14 +92,18 @@ class Board:
 
         Return the function that stops it.
         """
-        removers = [
-            self._owners[part].listen(part, listener)
+        states: tuple[Observed, ...] = (self.status, self.light, self.climate)
+        states += (self.echo, self.door, self.measurement, self._alerts)
+        owned = tuple(
+            (next(state for state in states if part in state.PARTS), part)
             for part in dict.fromkeys((*parts, Part.STATUS))
-        ]
+        )
+        for state, part in owned:
+            state.listen(part, listener)
 
         def remove() -> None:
-            for remover in removers:
-                remover()
+            for state, part in owned:
+                state.unlisten(part, listener)
 
         return remove
 

@@ -53,7 +53,6 @@ __all__ = [
     "parse_csv_line",
     "parse_dht11_data",
     "parse_dht11_status",
-    "parse_polysource",
 ]
 """Every older format, the HTTP counters' CSV lines (`csvline.py`) included."""
 
@@ -168,12 +167,8 @@ def parse_dht11_status(payload: Payload) -> bool:
     return parse_status(str(json_object(payload, "DHT11 status").get("status")))
 
 
-def parse_polysource(payload: Payload) -> Reading:
-    """Parse `{"valeur": 99.9, "idCapteur": "Test_4G", "unite": "m"}`."""
-    return _polysource_reading(json_object(payload, "polysource reading"))
-
-
 def _polysource_reading(data: dict[str, Any]) -> Reading:
+    """`{"valeur": 99.9, "idCapteur": "Test_4G", "unite": "m"}`."""
     value = _optional_number(data, "valeur")
     if value is None:
         raise ProtocolError("polysource reading has no valeur")

@@ -1,7 +1,8 @@
 """The typed messages of the wire contract: what one received payload says.
 
 Pure Python (no Home Assistant import). `protocol.decode_message` and
-`legacy.decode_legacy` produce them; the hub acts on each type in one place.
+`legacy.decode_legacy` produce them; the hub acts on each type in one place. Slotted and
+not frozen: one is made per MQTT message, and a frozen dataclass takes twice as long.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Quantity(StrEnum):
     """A legacy sensor's one value, in the unit the sensor chose."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Message:
     """What one received payload says about one board."""
 
@@ -31,21 +32,21 @@ class Message:
     """Refusals are logged once per board and kind: the channel, or a legacy topic."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Announce(Message):
     """The board's retained announce; None when it was cleared (decommissioned)."""
 
     info: BoardInfo | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Status(Message):
     """Birth (online) or last will (offline)."""
 
     online: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Reading(Message):
     """One measured value; a legacy measurement carries its unit and device class."""
 
@@ -55,21 +56,21 @@ class Reading(Message):
     device_class: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Totals(Message):
     """A door counter's cumulative totals, the source of truth."""
 
     totals: CounterTotals
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Crossing(Message):
     """One live passage at the door."""
 
     passage: Passage
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Echo(Message):
     """What the board's LED or OLED really does (one of the two is set)."""
 
@@ -77,7 +78,7 @@ class Echo(Message):
     oled: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Refusal(Message):
     """A topic or payload that breaks the contract, and why."""
 

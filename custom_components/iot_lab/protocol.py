@@ -223,40 +223,46 @@ def decode_message(base_topic: str, topic: str, payload: Payload) -> Message | N
             return None
         return Refusal(board_id=INVALID_TOPIC, kind="topic", reason=str(err))
     try:
-        return _decode_channel(board_id, channel, payload)
+        return _DECODERS[channel](board_id, channel, payload)
     except ProtocolError as err:
         return Refusal(board_id=board_id, kind=channel, reason=str(err))
 
 
-def _decode_channel(board_id: str, channel: Channel, payload: Payload) -> Message:
-    kind = str(channel)
-    message: Message
-    match channel:
-        case Channel.INFO:
-            info = parse_info(board_id, payload) if payload else None
-            message = Announce(board_id=board_id, kind=kind, info=info)
-        case Channel.STATUS:
-            message = Status(board_id=board_id, kind=kind, online=parse_status(payload))
-        case Channel.COUNTER:
-            totals = parse_counter(payload)
-            message = Totals(board_id=board_id, kind=kind, totals=totals)
-        case Channel.PASSAGE:
-            passage = parse_passage(payload)
-            message = Crossing(board_id=board_id, kind=kind, passage=passage)
-        case Channel.LED:
-            message = Echo(board_id=board_id, kind=kind, led=parse_led(payload))
-        case Channel.OLED:
-            message = Echo(board_id=board_id, kind=kind, oled=parse_oled(payload))
-        case _:
-            value = _READINGS[channel](payload)
-            message = Reading(
-                board_id=board_id, kind=kind, quantity=Quantity(kind), value=value
-            )
-    return message
+type _Decoder = Callable[[str, Channel, Payload], Message]
 
 
-_READINGS: Final[dict[Channel, Callable[[Payload], float]]] = {
-    Channel.LIGHT: parse_light,
-    Channel.TEMPERATURE: parse_temperature,
-    Channel.HUMIDITY: parse_humidity,
+def _reading(parse: Callable[[Payload], float], quantity: Quantity) -> _Decoder:
+    def decode(board_id: str, kind: Channel, payload: Payload) -> Message:
+        value = parse(payload)
+        return Reading(board_id=board_id, kind=kind, quantity=quantity, value=value)
+
+    return decode
+
+
+def _announce(board_id: str, kind: Channel, payload: Payload) -> Message:
+    info = parse_info(board_id, payload) if payload else None
+    return Announce(board_id=board_id, kind=kind, info=info)
+
+
+_DECODERS: Final[dict[Channel, _Decoder]] = {
+    Channel.LIGHT: _reading(parse_light, Quantity.LIGHT),
+    Channel.TEMPERATURE: _reading(parse_temperature, Quantity.TEMPERATURE),
+    Channel.HUMIDITY: _reading(parse_humidity, Quantity.HUMIDITY),
+    Channel.INFO: _announce,
+    Channel.STATUS: lambda board_id, kind, payload: Status(
+        board_id=board_id, kind=kind, online=parse_status(payload)
+    ),
+    Channel.COUNTER: lambda board_id, kind, payload: Totals(
+        board_id=board_id, kind=kind, totals=parse_counter(payload)
+    ),
+    Channel.PASSAGE: lambda board_id, kind, payload: Crossing(
+        board_id=board_id, kind=kind, passage=parse_passage(payload)
+    ),
+    Channel.LED: lambda board_id, kind, payload: Echo(
+        board_id=board_id, kind=kind, led=parse_led(payload)
+    ),
+    Channel.OLED: lambda board_id, kind, payload: Echo(
+        board_id=board_id, kind=kind, oled=parse_oled(payload)
+    ),
 }
+"""One decoder per channel: the payload's parser, and the message it gives."""

@@ -9,8 +9,10 @@ first, then the board's hook (alerts, storage).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from .counter import DoorCount
 from .csvline import CsvLine
@@ -36,34 +38,51 @@ class Part(StrEnum):
     ALERT = "alert"
 
 
+@dataclass(slots=True, eq=False)
 class Observed:
-    """Listeners keyed by `Part`, and the one path every change takes."""
+    """Listeners keyed by `Part`, and the one path every change takes.
 
-    PARTS: tuple[Part, ...] = ()
+    Slotted, with no listener table until the first listener: a site has thousands of
+    boards, and a board has a state object for every capability, used or not.
+    """
+
+    PARTS: ClassVar[tuple[Part, ...]] = ()
     """The parts this state owns."""
+    _on_change: Callable[[Part], None]
+    """Runs after the listeners of every change: the board's hook (alerts, storage)."""
+    _listeners: dict[Part, list[Listener]] | None = None
 
-    def __init__(self, on_change: Callable[[Part], None]) -> None:
-        """`on_change` runs after the listeners of every change (the board's hook)."""
-        self._listeners: dict[Part, list[Listener]] = {}
-        self._on_change = on_change
+    def listen(self, part: Part, listener: Listener) -> None:
+        """Call `listener` on each change of `part`."""
+        if self._listeners is None:
+            self._listeners = {}
+        self._listeners.setdefault(part, []).append(listener)
 
-    def listen(self, part: Part, listener: Listener) -> Listener:
-        """Call `listener` on each change of `part`; return the function that stops it."""
-        listeners = self._listeners.setdefault(part, [])
-        listeners.append(listener)
-        return lambda: listeners.remove(listener)
+    def unlisten(self, part: Part, listener: Listener) -> None:
+        """Stop calling `listener` on changes of `part`."""
+        if self._listeners is not None:
+            self._listeners[part].remove(listener)
 
     def changed(self, part: Part) -> None:
         """Tell the listeners of `part`, then the board."""
-        for listener in self._listeners.get(part, ()):
-            listener()
+        if self._listeners is not None:
+            for listener in self._listeners.get(part, ()):
+                listener()
         self._on_change(part)
 
 
+@dataclass(slots=True, eq=False)
+class AlertListeners(Observed):
+    """Who shows the board's alerts: woken when one opens or resolves."""
+
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.ALERT,)
+
+
+@dataclass(slots=True, eq=False)
 class StatusState(Observed):
     """Birth or last will; also woken when the broker connection changes."""
 
-    PARTS = (Part.STATUS,)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.STATUS,)
     online: bool | None = None
 
     def set_online(self, online: bool) -> bool:
@@ -75,10 +94,11 @@ class StatusState(Observed):
         return True
 
 
+@dataclass(slots=True, eq=False)
 class LightState(Observed):
     """Raw photoresistor reading and the two calibration points of its level."""
 
-    PARTS = (Part.LIGHT, Part.CALIBRATION)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.LIGHT, Part.CALIBRATION)
     raw: int | None = None
     dark: float = 0.0
     bright: float = float(LIGHT_MAX)
@@ -102,10 +122,11 @@ class LightState(Observed):
         self.changed(Part.CALIBRATION)
 
 
+@dataclass(slots=True, eq=False)
 class ClimateState(Observed):
     """Temperature (°C) and relative humidity (%)."""
 
-    PARTS = (Part.TEMPERATURE, Part.HUMIDITY)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.TEMPERATURE, Part.HUMIDITY)
     temperature: float | None = None
     humidity: float | None = None
 
@@ -122,13 +143,14 @@ class ClimateState(Observed):
             self.changed(Part.HUMIDITY)
 
 
+@dataclass(slots=True, eq=False)
 class EchoState(Observed):
     """What the LED and the OLED really do, as the board says.
 
     For an LED that echoes nothing, the last command sent.
     """
 
-    PARTS = (Part.LED, Part.OLED)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.LED, Part.OLED)
     led: bool | None = None
     oled: str | None = None
 
@@ -145,10 +167,11 @@ class EchoState(Observed):
             self.changed(Part.OLED)
 
 
+@dataclass(slots=True, eq=False)
 class DoorState(Observed):
     """A door counter's figures (`DoorCount`), its last totals and last CSV line."""
 
-    PARTS = (Part.COUNT, Part.PASSAGE)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.COUNT, Part.PASSAGE)
     count: DoorCount | None = None
     totals: CounterTotals | None = None
     csv_line: CsvLine | None = None
@@ -199,10 +222,11 @@ class DoorState(Observed):
         return self.count
 
 
+@dataclass(slots=True, eq=False)
 class MeasurementState(Observed):
     """A legacy sensor's one value; its unit is fixed by the first reading."""
 
-    PARTS = (Part.MEASUREMENT,)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.MEASUREMENT,)
     value: float | None = None
     unit: str | None = None
     device_class: str | None = None

@@ -10,6 +10,7 @@ import random
 import pytest
 
 from custom_components.iot_lab import legacy, protocol
+from custom_components.iot_lab.messages import Reading
 from custom_components.iot_lab.protocol import Channel, Command
 from iot_lab_sim.__main__ import build, parse_args
 from iot_lab_sim.boards import (
@@ -226,7 +227,8 @@ def test_legacy_boards_speak_the_older_formats() -> None:
     assert legacy.parse_dht11_status(dht.will().payload) is False
 
     poly = LegacyPolysource("iot_lab", legacy.DHT11_BOARD, rng)
-    units = {legacy.parse_polysource(m.payload).unit for m in poly.due(at(12))}
+    readings = [legacy.decode_legacy(m.topic, m.payload)[0] for m in poly.due(at(12))]
+    units = {reading.unit for reading in readings if isinstance(reading, Reading)}
     assert len(units) == 2
 
 
