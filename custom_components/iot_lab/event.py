@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -9,6 +10,7 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
 from .parsers import Capability, Passage
@@ -23,6 +25,9 @@ EVENT_TYPES: Final = {Passage.IN: "entry", Passage.OUT: "exit"}
 class IotLabEventEntityDescription(EventEntityDescription, IotLabEntityDescription):
     """An event fired for each live passage."""
 
+    value_fn: Callable[[Board], tuple[int, Passage | None]]
+    """How many live passages so far, and the last one's direction."""
+
 
 EVENTS: tuple[IotLabEventEntityDescription, ...] = (
     IotLabEventEntityDescription(
@@ -31,6 +36,11 @@ EVENTS: tuple[IotLabEventEntityDescription, ...] = (
         capability=Capability.COUNTER,
         parts=(Part.PASSAGE,),
         event_types=list(EVENT_TYPES.values()),
+        value_fn=lambda board: (
+            (count.passages, count.last_passage)
+            if (count := board.door.count)
+            else (0, None)
+        ),
     ),
 )
 
@@ -52,16 +62,15 @@ class IotLabEvent(IotLabEntity, EventEntity):
 
     async def async_added_to_hass(self) -> None:
         """Fire only passages that happen from now on."""
-        count = self.board.door.count
-        self._seen = count.passages if count else 0
+        self._seen, _ = self.entity_description.value_fn(self.board)
         self.async_on_remove(
             self.board.async_listen(self.entity_description.parts, self._async_passed)
         )
 
     @callback
     def _async_passed(self) -> None:
-        door = self.board.door.count
-        if door is not None and door.passages != self._seen and door.last_passage:
-            self._seen = door.passages
-            self._trigger_event(EVENT_TYPES[door.last_passage])
+        passages, last = self.entity_description.value_fn(self.board)
+        if passages != self._seen and last is not None:
+            self._seen = passages
+            self._trigger_event(EVENT_TYPES[last])
         self.async_write_ha_state()
