@@ -110,19 +110,22 @@ class IotLabHub:
         """Decode once; bad input is logged and dropped, never raised."""
         message = protocol.decode_message(self.base_topic, msg.topic, msg.payload)
         if message is not None:
-            self.async_dispatch((message,))
+            self._async_handle(message)
 
     @callback
     def async_dispatch(self, messages: Iterable[Message]) -> None:
         """Apply what one payload said, in order; a refusal stops the rest."""
-        last: Message | None = None
         for message in messages:
-            if (refusal := self._async_apply(message)) is not None:
-                self.drops.warn(refusal.board_id, refusal.kind, refusal.reason)
+            if not self._async_handle(message):
                 return
-            last = message
-        if last is not None:
-            self.drops.clear(last.board_id, last.kind)
+
+    def _async_handle(self, message: Message) -> bool:
+        """Apply one message; log a refusal once per board and kind, then drop it."""
+        if (refusal := self._async_apply(message)) is None:
+            self.drops.clear(message.board_id, message.kind)
+            return True
+        self.drops.warn(refusal.board_id, refusal.kind, refusal.reason)
+        return False
 
     def _async_apply(self, message: Message) -> Refusal | None:
         """The one place that acts on each type of message."""
