@@ -20,6 +20,8 @@ from .const import (
 )
 from .export import async_start_auto_export
 from .hub import IotLabConfigEntry, IotLabHub
+from .protocol import board_id_of_key
+from .registry import async_scope_registries
 from .services import async_setup_services
 from .storage import counters_store
 from .webhook import async_register_webhooks
@@ -74,7 +76,18 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: IotLabConfigEntry, device_entry: dr.AnyDeviceEntry
 ) -> bool:
     """Let a user remove a board; clearing its announce keeps it from coming back."""
-    for domain, board_id in device_entry.identifiers:
-        if domain == DOMAIN:
-            await entry.runtime_data.async_forget_board(board_id)
+    hub = entry.runtime_data
+    for domain, key in device_entry.identifiers:
+        if domain == DOMAIN and (board_id := board_id_of_key(hub.base_topic, key)):
+            await hub.async_forget_board(board_id)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
+    """Version 2 scopes device identifiers and unique ids by the base topic."""
+    if entry.version > 2:
+        return False  # Written by a newer IoT Lab: do not guess.
+    if entry.version == 1:
+        async_scope_registries(hass, entry, None, entry.data[CONF_BASE_TOPIC])
+        hass.config_entries.async_update_entry(entry, version=2)
     return True

@@ -21,6 +21,7 @@ from .const import (
 )
 from .options_flow import IotLabOptionsFlow
 from .payload import ProtocolError
+from .registry import async_scope_registries
 
 
 def _title(base_topic: str) -> str:
@@ -34,7 +35,8 @@ def _schema(base_topic: str) -> vol.Schema:
 class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
     """One config entry per base topic; boards under it need no further clicks."""
 
-    VERSION = 1
+    VERSION = 2
+    """2: device identifiers and unique ids include the base topic."""
 
     @staticmethod
     @callback
@@ -128,6 +130,10 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
                 user_input, errors, current=entry.unique_id
             )
         ):
+            if base_topic != entry.data[CONF_BASE_TOPIC]:
+                async_scope_registries(
+                    self.hass, entry, entry.data[CONF_BASE_TOPIC], base_topic
+                )
             return self.async_update_reload_and_abort(
                 entry,
                 unique_id=base_topic,

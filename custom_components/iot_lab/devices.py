@@ -1,10 +1,15 @@
-"""The device registry side of the boards: one device per announced board."""
+"""The device registry side of the boards: one device per announced board.
+
+A board's identifier is `<base topic>/<board id>`: two sites (entries) may both have a
+`lab-1`, and their devices must never merge.
+"""
 
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
+from . import protocol
 from .const import DOMAIN, MANUFACTURER
 from .parsers import BoardInfo
 
@@ -12,17 +17,22 @@ from .parsers import BoardInfo
 class BoardDevices:
     """Creates, updates and removes the devices of one config entry's boards."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Work on the devices of `entry_id`."""
+    def __init__(self, hass: HomeAssistant, entry_id: str, base_topic: str) -> None:
+        """Work on the devices of `entry_id`, whose boards live under `base_topic`."""
         self.hass = hass
         self.entry_id = entry_id
+        self.base_topic = base_topic
+
+    def identifier(self, board_id: str) -> tuple[str, str]:
+        """The board's device identifier, unique across entries (sites)."""
+        return DOMAIN, protocol.board_key(self.base_topic, board_id)
 
     def async_update(self, info: BoardInfo) -> None:
         """Create the board's device, or update its name, model and firmware."""
         registry = dr.async_get(self.hass)
         device = registry.async_get_or_create(
             config_entry_id=self.entry_id,
-            identifiers={(DOMAIN, info.board_id)},
+            identifiers={self.identifier(info.board_id)},
             manufacturer=MANUFACTURER,
             serial_number=info.board_id,
         )
@@ -31,18 +41,16 @@ class BoardDevices:
         )
 
     def async_remove(self, board_id: str) -> None:
-        """Detach the board's device from the entry (a decommissioned board)."""
+        """Remove the board's device (a decommissioned board); other sites' stay."""
         registry = dr.async_get(self.hass)
         if device := registry.async_get_device_by_identifier(
-            (DOMAIN, board_id), self.entry_id
+            self.identifier(board_id), self.entry_id
         ):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=self.entry_id
-            )
+            registry.async_remove_device(device.id)
 
     def device_id(self, board_id: str) -> str | None:
         """The device id of a board, for events that automations target."""
         device = dr.async_get(self.hass).async_get_device_by_identifier(
-            (DOMAIN, board_id), self.entry_id
+            self.identifier(board_id), self.entry_id
         )
         return device.id if device else None

@@ -11,8 +11,9 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import protocol
 from .board import Board
-from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
+from .const import SIGNAL_BOARD_ANNOUNCED
 from .hub import IotLabConfigEntry, IotLabHub
 from .state import Part
 
@@ -41,8 +42,11 @@ class IotLabEntity(Entity):
         self.hub = hub
         self.board = board
         self.entity_description = description
-        self._attr_unique_id = f"{board.board_id}_{description.key}"
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, board.board_id)})
+        key = protocol.board_key(hub.base_topic, board.board_id)
+        self._attr_unique_id = f"{key}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={hub.devices.identifier(board.board_id)}
+        )
 
     @property
     def available(self) -> bool:

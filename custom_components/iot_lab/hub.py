@@ -68,7 +68,7 @@ class IotLabHub:
         self.boards: dict[str, Board] = {}
         self.drops = DropLog()
         self.availability = Availability(hass, self.boards, offline_grace)
-        self.devices = BoardDevices(hass, entry_id)
+        self.devices = BoardDevices(hass, entry_id, base_topic)
         self.store = BoardStore(hass, entry_id, self.boards)
         self._pending = 0
         self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)

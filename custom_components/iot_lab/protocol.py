@@ -197,6 +197,23 @@ def channel_topic(base_topic: str, board_id: str, channel: Channel | Command) ->
     return f"{validate_base_topic(base_topic)}/{validate_board_id(board_id)}/{channel}"
 
 
+def board_key(base_topic: str, board_id: str) -> str:
+    """A board's identity in Home Assistant's registries: its topic root, `<base>/<id>`.
+
+    Two sites (base topics) may both have a `lab-1`; their devices and entities must
+    never meet, so the base topic is part of every device identifier and unique id.
+    """
+    return f"{base_topic}/{board_id}"
+
+
+def board_id_of_key(base_topic: str, key: str) -> str | None:
+    """The board id of a registry key of `base_topic`, or None (another site's key)."""
+    prefix = f"{base_topic}/"
+    if not key.startswith(prefix) or not is_valid_board_id(key[len(prefix) :]):
+        return None
+    return key[len(prefix) :]
+
+
 def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
     """Split a received topic into its board id and channel, or raise.
 

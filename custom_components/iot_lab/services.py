@@ -22,6 +22,7 @@ from .const import ATTR_DATE, DOMAIN, SERVICE_EXPORT_COUNTS
 from .export import async_export_and_upload
 from .hub import IotLabConfigEntry
 from .parsers import Capability
+from .protocol import board_id_of_key
 
 EXPORT_SCHEMA = vol.Schema(
     {
@@ -66,10 +67,11 @@ def _counter_of_device(
             DOMAIN
         )
         for entry in entries:
-            if entry.entry_id not in device.config_entries:
+            if entry.entry_id != device.config_entry_id:
                 continue
-            for domain, board_id in device.identifiers:
-                board = entry.runtime_data.boards.get(board_id)
+            for domain, key in device.identifiers:
+                board_id = board_id_of_key(entry.runtime_data.base_topic, key)
+                board = entry.runtime_data.boards.get(board_id or "")
                 if (
                     domain == DOMAIN
                     and board is not None

@@ -224,7 +224,7 @@ async def test_temperature_alert_opens_resolves_and_fires_events(
     assert hass.states.get(COLD).state == STATE_OFF
 
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, CLIMATE_ID), setup_integration.entry_id
+        (DOMAIN, f"iot_lab/{CLIMATE_ID}"), setup_integration.entry_id
     )
     assert device is not None
     opened = {

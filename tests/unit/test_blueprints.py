@@ -182,7 +182,7 @@ def _local(moment: str) -> datetime:
 
 def _device_id(hass: HomeAssistant, entry: MockConfigEntry, board_id: str) -> str:
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, board_id), entry.entry_id
+        (DOMAIN, f"iot_lab/{board_id}"), entry.entry_id
     )
     assert device is not None
     return device.id

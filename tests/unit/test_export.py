@@ -89,7 +89,7 @@ async def _door_device(hass: HomeAssistant, entry: MockConfigEntry, fire: Fire) 
     await fire(DOOR, "info", load_fixture("info_counter.json"), retain=True)
     await fire(DOOR, "status", "online", retain=True)
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, DOOR), entry.entry_id
+        (DOMAIN, f"iot_lab/{DOOR}"), entry.entry_id
     )
     assert device is not None
     return device.id
@@ -138,7 +138,7 @@ async def test_export_of_a_csv_counter_keeps_its_fields(
     client = await hass_client()
     await client.post("/api/webhook/hook", data=load_fixture("legacy_counter_line.csv"))
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "csv-alli1"), entry.entry_id
+        (DOMAIN, "iot_lab/csv-alli1"), entry.entry_id
     )
     assert device is not None
     await _export(hass, device.id, date(2024, 5, 12))
@@ -154,7 +154,7 @@ async def test_export_refuses_devices_that_are_not_counters(
     hass: HomeAssistant, light_board: str, setup_integration: MockConfigEntry
 ) -> None:
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, light_board), setup_integration.entry_id
+        (DOMAIN, f"iot_lab/{light_board}"), setup_integration.entry_id
     )
     assert device is not None
     for device_id in (device.id, "no-such-device"):

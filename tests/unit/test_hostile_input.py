@@ -112,7 +112,7 @@ async def test_hostile_input_everywhere(
     assert sorted(topics) == ["iot_lab/lab-2/led/set", "iot_lab/lab-2/oled/set"]
     assert all(SAFE_TOPIC.match(topic) for topic in topics)
     light = er.async_get(hass).async_get_entity_id(
-        "sensor", "iot_lab", "lab-2_light_raw"
+        "sensor", "iot_lab", "iot_lab/lab-2_light_raw"
     )
     assert light is not None
     assert hass.states.get(light).state == "unknown"

@@ -36,7 +36,7 @@ STAY_AVAILABLE_OFFLINE = {"binary_sensor.lab_bench_1_connectivity"}
 
 def _device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry | None:
     return dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, LIGHT_ID), entry.entry_id
+        (DOMAIN, f"iot_lab/{LIGHT_ID}"), entry.entry_id
     )
 
 
@@ -62,7 +62,7 @@ async def test_board_becomes_device_with_entities(
     assert _entity_ids(hass, setup_integration) == LIGHT_ENTITIES
     entry = er.async_get(hass).async_get("sensor.lab_bench_1_light_raw")
     assert entry is not None
-    assert entry.unique_id == f"{LIGHT_ID}_light_raw"
+    assert entry.unique_id == f"iot_lab/{LIGHT_ID}_light_raw"
     assert entry.device_id == device.id
 
 

@@ -67,7 +67,7 @@ async def test_esp32_output_light_and_led(
     )
     assert hass.states.get(LED).state == STATE_OFF
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "esp32-output"), setup_integration.entry_id
+        (DOMAIN, "iot_lab/esp32-output"), setup_integration.entry_id
     )
     assert device is not None
     assert device.sw_version == "legacy"
