@@ -153,21 +153,25 @@ class HomeAssistant:
         )
 
     def iot_lab_entities(self) -> dict[str, dict[str, Any]]:
-        """IoT Lab's entity registry entries by unique id."""
+        """IoT Lab's entity registry entries by unique id within their base topic.
+
+        A unique id is `<base topic>/<board id>_<key>`; the stack has one base topic, so
+        the keys here are `<board id>_<key>` (`lab-1_led`).
+        """
         entries = self.ws("config/entity_registry/list")
         return {
-            entry["unique_id"]: entry
+            entry["unique_id"].rpartition("/")[2]: entry
             for entry in entries
             if entry.get("platform") == "iot_lab"
         }
 
     def iot_lab_devices(self) -> dict[str, dict[str, Any]]:
-        """IoT Lab's devices by board id."""
+        """IoT Lab's devices by board id (their identifier is `<base topic>/<board id>`)."""
         devices: dict[str, dict[str, Any]] = {}
         for device in self.ws("config/device_registry/list"):
             for domain, identifier in device.get("identifiers", []):
                 if domain == "iot_lab":
-                    devices[identifier] = device
+                    devices[identifier.rpartition("/")[2]] = device
         return devices
 
 

@@ -31,6 +31,8 @@ def test_boards_discovered_through_the_discovery_flow(demo: Demo) -> None:
     devices = demo.api.iot_lab_devices()
     assert {"lab-1", "climate-1", "door-1"} <= set(devices)
     assert devices["lab-1"]["name"] == "Lab bench 1"
+    # Unique across sites: the base topic is part of the device's identity.
+    assert devices["lab-1"]["identifiers"] == [["iot_lab", "iot_lab/lab-1"]]
     assert devices["lab-1"]["sw_version"] == "sim-1.0.0"
 
 
