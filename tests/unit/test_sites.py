@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
 )
 
-from custom_components.iot_lab.const import CONF_BASE_TOPIC, DOMAIN
+from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_CSV_COUNTERS, DOMAIN
 
 from .conftest import load_fixture
 
@@ -21,11 +21,14 @@ LIGHT_INFO = load_fixture("info_light_oled.json")
 CLIMATE_INFO = load_fixture("info_climate.json").replace("climate-1", "lab-1")
 
 
-def _entry(base_topic: str, version: int = 2) -> MockConfigEntry:
+def _entry(
+    base_topic: str, version: int = 2, options: dict[str, Any] | None = None
+) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"IoT Lab ({base_topic})",
         data={CONF_BASE_TOPIC: base_topic},
+        options=options or {},
         unique_id=base_topic,
         version=version,
     )
@@ -232,3 +235,29 @@ async def test_an_entry_of_a_newer_version_is_not_loaded(
     entry = _entry("iot_lab", version=3)
     entry.add_to_hass(hass)
     assert not await hass.config_entries.async_setup(entry.entry_id)
+
+
+async def test_http_counters_of_two_sites_with_the_same_id_stay_apart(
+    hass: HomeAssistant, mqtt_mock: Any, hass_client: Any
+) -> None:
+    """Two sites' HTTP counters named ALLI1: two devices, each counting its own lines."""
+    await async_setup_component(hass, "webhook", {})
+    site_a = _entry("site_a", options={CONF_CSV_COUNTERS: {"ALLI1": "a" * 16}})
+    site_b = _entry("site_b", options={CONF_CSV_COUNTERS: {"ALLI1": "b" * 16}})
+    await _setup(hass, site_a, site_b)
+    client = await hass_client()
+    line = "2024-5-12,14:30:00,{},0,ALLI1,Counter A,RDCentre,Alliance,ALLI"
+    for webhook_id, entries in (("a" * 16, 12), ("b" * 16, 7)):
+        response = await client.post(
+            f"/api/webhook/{webhook_id}", data=line.format(entries)
+        )
+        assert await response.text() == "counted 1 of 1 lines\n"
+    registry = er.async_get(hass)
+    for base, entries in (("site_a", 12), ("site_b", 7)):
+        device = _device(hass, base, "csv-alli1")
+        entity_id = registry.async_get_entity_id(
+            "sensor", DOMAIN, f"{base}/csv-alli1_lifetime_entries"
+        )
+        assert entity_id is not None
+        assert registry.async_get(entity_id).device_id == device.id
+        assert hass.states.get(entity_id).state == str(entries)
