@@ -80,6 +80,10 @@ class Board:
         """Obey a command; return the echoes to publish."""
         return []
 
+    def settle(self) -> list[Message]:
+        """What to publish once the first seconds after connecting have passed."""
+        return []
+
 
 def daylight(now: datetime) -> float:
     """Sunlight from 0 to 1: a sine between 07:00 and 19:00."""
@@ -169,21 +173,59 @@ def arrivals_per_minute(now: datetime) -> float:
 
 @dataclass
 class DoorBoard(Board):
-    """Two infrared beams at the door: passages and cumulative totals since boot."""
+    """Two infrared beams at the door: passages and cumulative totals.
+
+    Like the firmware, a board that boots reads back its own retained totals before it
+    publishes any: it continues their run (same `boot` id) and adds what it counted since
+    it booted, so a reboot while nobody listens loses nothing. With no retained totals
+    within a few seconds of connecting (`settle`), it starts a run of its own from zero.
+    """
 
     entries: int = 0
     exits: int = 0
     inside: int = 0
     boot: str = field(default_factory=lambda: secrets.token_hex(4))
     last_tick: datetime | None = None
+    restored: bool = False
+    base_entries: int = 0
+    base_exits: int = 0
+
+    @property
+    def command_topics(self) -> list[str]:
+        """Its own retained totals, read back once after booting."""
+        return [self.topic(Channel.COUNTER)]
 
     def state(self) -> list[Message]:
-        """Retained totals since boot."""
+        """Retained totals, once the board knows which run it continues."""
+        return [self._totals()] if self.restored else []
+
+    def command(self, topic: str, payload: str) -> list[Message]:
+        """Continue the run of the retained totals (the first ones only)."""
+        if self.restored or topic != self.topic(Channel.COUNTER):
+            return []
+        try:
+            totals = protocol.parse_counter(payload)
+        except protocol.ProtocolError:
+            return []  # Not ours to trust: `settle` starts a run from zero.
+        self.base_entries, self.base_exits = totals.entries, totals.exits
+        self.boot = totals.boot
+        self.restored = True
+        return [self._totals()]
+
+    def settle(self) -> list[Message]:
+        """No retained totals came: count from zero in a run of its own."""
+        if self.restored:
+            return []
+        self.restored = True
         return [self._totals()]
 
     def _totals(self) -> Message:
         payload = json.dumps(
-            {"entries": self.entries, "exits": self.exits, "boot": self.boot}
+            {
+                "entries": self.base_entries + self.entries,
+                "exits": self.base_exits + self.exits,
+                "boot": self.boot,
+            }
         )
         return Message(self.topic(Channel.COUNTER), payload, True)
 
@@ -209,7 +251,8 @@ class DoorBoard(Board):
             else:
                 self.exits += 1
                 self.inside -= 1
-            messages += [Message(self.topic(Channel.PASSAGE), passage), self._totals()]
+            messages.append(Message(self.topic(Channel.PASSAGE), passage))
+            messages += self.state()
         return messages
 
     def _poisson(self, mean: float) -> int:
@@ -392,7 +435,8 @@ def make_boards(
                     frozenset({Capability.COUNTER}),
                 ),
                 random.Random(rng.random()),
-                # A new boot id on every start, seed or not: this is a new boot.
+                # A new boot id on every start, seed or not, unless the board finds
+                # its retained totals and continues their run.
             )
         )
     if legacy_boards:

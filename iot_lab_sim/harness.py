@@ -10,7 +10,7 @@ IoT Lab entries, and the WebSocket API creates a long-lived token and the dashbo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 import contextlib
 from dataclasses import dataclass
 import json
@@ -76,14 +76,21 @@ def run_stack(
     board_count: int = 1,
     csv_counter: str | None = "ALLI1",
     hass_timeout: float = 240,
+    before_boards: Callable[[int], None] | None = None,
 ) -> Demo:
-    """Broker, simulator, Home Assistant, owner, entries, token and dashboard."""
+    """Broker, simulator, Home Assistant, owner, entries, token and dashboard.
+
+    `before_boards(broker port)` runs once the broker is up and before any board connects
+    (a test that must see every message the boards send subscribes there).
+    """
     if http_port is None or not port_is_free(http_port):
         http_port = free_port()
     if broker_port is not None and not port_is_free(broker_port):
         broker_port = None
     kept = prepare_config(config_dir, http_port, keep=keep)
     broker_port = stack.start_broker(broker_port)
+    if before_boards is not None:
+        before_boards(broker_port)
     # Boards first: their retained announces make IoT Lab discoverable, like in a lab.
     simulator = stack.start_simulator(
         broker_port, "--boards", str(board_count), *simulator_options

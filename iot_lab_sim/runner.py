@@ -24,6 +24,8 @@ from .boards import Board, CsvCounter, Message
 LOGGER = logging.getLogger(__package__)
 HA_STATUS_TOPIC = "homeassistant/status"
 KEEPALIVE = 15
+SETTLE_SECONDS = 3.0
+"""How long a board waits for its own retained state after connecting (as the firmware)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,9 @@ class BoardSession:
             messages = self.board.announce() + self.board.state()
         self.publish(messages)
         self.connected.set()
+        timer = threading.Timer(SETTLE_SECONDS, self._settle)
+        timer.daemon = True
+        timer.start()
 
     def _on_disconnect(
         self,
@@ -163,8 +168,14 @@ class BoardSession:
             return
         with self._lock:
             echoes = self.board.command(msg.topic, payload)
-        LOGGER.info("%s obeyed %s %r", self.board.info.board_id, msg.topic, payload)
+        if echoes:
+            LOGGER.info("%s obeyed %s %r", self.board.info.board_id, msg.topic, payload)
         self.publish(echoes)
+
+    def _settle(self) -> None:
+        with self._lock:
+            messages = self.board.settle()
+        self.publish(messages)
 
     def _reannounce(self) -> None:
         with self._lock:

@@ -54,12 +54,15 @@ class DoorCount:
     def apply_totals(self, totals: CounterTotals, now: datetime) -> bool:
         """Count what the totals add since the last ones; return True if anything changed.
 
-        A new boot id, or a total lower than the last one, starts a new base: the board
-        counts from its boot, so its totals count in full. Totals equal to the last ones
-        (QoS 1 redelivery, retained replay) add nothing.
+        A new boot id starts a new run: the board counts from zero, so its totals count in
+        full. Within a run totals only grow; lower ones mean the board resumed from an
+        older copy of its retained totals (the broker lost the newest): they become the
+        new base and count nothing, since what lies between was counted already. Totals
+        equal to the last ones (QoS 1 redelivery, retained replay) add nothing.
         """
         self.roll_over(now.date())
-        restarted = totals.boot != self.boot or (
+        restarted = totals.boot != self.boot
+        rebased = restarted or (
             totals.entries < self.board_entries or totals.exits < self.board_exits
         )
         if restarted:
@@ -67,12 +70,12 @@ class DoorCount:
             # Live passages of the previous boot were real: keep them counted.
             self.live_entries = self.live_exits = 0
         else:
-            new_entries = totals.entries - self.board_entries
-            new_exits = totals.exits - self.board_exits
+            new_entries = max(0, totals.entries - self.board_entries)
+            new_exits = max(0, totals.exits - self.board_exits)
         self.boot = totals.boot
         self.board_entries, self.board_exits = totals.entries, totals.exits
         if not (new_entries or new_exits or self.live_entries or self.live_exits):
-            return restarted
+            return rebased
         self.lifetime_entries += new_entries
         self.lifetime_exits += new_exits
         # The live passages were already counted today: count only the remainder,

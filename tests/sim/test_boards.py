@@ -111,6 +111,10 @@ def test_dht11_reads_whole_numbers_that_drift_slowly() -> None:
 
 def test_door_counter_totals_match_passages_over_a_day() -> None:
     _, _, door = kinds()
+    assert door.state() == []  # nothing before it knows which run it continues
+    assert [protocol.parse_counter(m.payload) for m in door.settle()] == [
+        protocol.CounterTotals(0, 0, door.boot)
+    ]
     messages = run(door, at(0), 24)
     passages = [
         protocol.parse_passage(m.payload)
@@ -136,6 +140,36 @@ def test_door_counter_totals_match_passages_over_a_day() -> None:
 def test_no_passage_at_night() -> None:
     _, _, door = kinds()
     assert run(door, at(20), 10) == []
+
+
+def test_rebooted_door_counter_goes_on_from_its_retained_totals() -> None:
+    _, _, door = kinds()
+    counter_topic = door.topic(protocol.Channel.COUNTER)
+    assert door.command_topics == [counter_topic]
+    before_connect = run(door, at(10), 0.5)  # counted before the totals came back
+    assert not [m for m in before_connect if m.topic == counter_topic]
+    counted = door.entries, door.exits
+    assert counted[0] > 0
+    retained = '{"entries": 120, "exits": 100, "boot": "run-a"}'
+    (totals,) = door.command(counter_topic, retained)
+    assert totals.retain
+    assert protocol.parse_counter(totals.payload) == protocol.CounterTotals(
+        120 + counted[0], 100 + counted[1], "run-a"
+    )
+    # Its own later publishes, and settling, change nothing.
+    assert door.command(counter_topic, totals.payload) == []
+    assert door.settle() == []
+    assert door.state() == [totals]
+
+
+def test_door_counter_with_unreadable_retained_totals_starts_from_zero() -> None:
+    _, _, door = kinds()
+    counter_topic = door.topic(protocol.Channel.COUNTER)
+    assert door.command(counter_topic, '{"entries": -1}') == []
+    (totals,) = door.settle()
+    assert protocol.parse_counter(totals.payload) == protocol.CounterTotals(
+        0, 0, door.boot
+    )
 
 
 def test_boot_id_changes_on_every_boot_even_with_the_same_seed() -> None:
