@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 import logging
+from pathlib import Path
 import random
 import signal
 import sys
@@ -12,7 +13,7 @@ from types import FrameType
 
 from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
 
-from .boards import CsvCounter, make_boards
+from .boards import CsvCounter, LightBoard, make_boards
 from .runner import LOGGER, BrokerSettings, SimClock, Simulator
 
 
@@ -55,6 +56,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="COUNTER_ID=URL",
         help="an HTTP CSV counter posting to a webhook URL (repeatable)",
     )
+    parser.add_argument(
+        "--flash",
+        type=Path,
+        help="folder where light boards keep their LED and text across restarts",
+    )
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
@@ -77,6 +83,10 @@ def build(args: argparse.Namespace) -> Simulator:
     boards = make_boards(
         args.base_topic, args.boards, rng, legacy_boards=not args.no_legacy
     )
+    if args.flash is not None:
+        for board in boards:
+            if isinstance(board, LightBoard):
+                board.boot_from(args.flash / f"{board.info.board_id}.json")
     counters = []
     for spec in args.webhook:
         counter_id, _, url = spec.partition("=")

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 import json
+import logging
 import math
+from pathlib import Path
 import random
 import secrets
 
@@ -19,6 +21,7 @@ from custom_components.iot_lab import legacy, protocol
 from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel, Command
 
 FIRMWARE = "sim-1.0.0"
+LOGGER = logging.getLogger(__package__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +98,34 @@ def daylight(now: datetime) -> float:
 
 @dataclass
 class LightBoard(Board):
-    """Photoresistor, LED and OLED (the TTGO LoRa32 board)."""
+    """Photoresistor, LED and OLED (the TTGO LoRa32 board).
+
+    Like the firmware, it keeps the LED and the text in flash (`boot_from`): after a
+    reboot it shows them again and publishes them on connect.
+    """
 
     led: bool = False
     oled: str = "IoT Lab"
     cloud: float = 0.0
+    flash: Path | None = None
+
+    def boot_from(self, flash: Path) -> None:
+        """Take back the LED and the text kept in `flash`; keep them there from now on."""
+        self.flash = flash
+        try:
+            saved = json.loads(flash.read_text())
+            led, oled = bool(saved["led"]), protocol.oled_command(str(saved["oled"]))
+        except FileNotFoundError:
+            return  # A board never written to: the defaults.
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            LOGGER.warning("%s: flash not readable (%s)", self.info.board_id, err)
+            return
+        self.led, self.oled = led, oled
+
+    def _save(self) -> None:
+        if self.flash is not None:
+            self.flash.parent.mkdir(parents=True, exist_ok=True)
+            self.flash.write_text(json.dumps({"led": self.led, "oled": self.oled}))
 
     @property
     def command_topics(self) -> list[str]:
@@ -125,9 +151,11 @@ class LightBoard(Board):
         try:
             if topic == self.topic(Command.LED):
                 self.led = protocol.parse_led(payload)
+                self._save()
                 return [self.state()[0]]
             if topic == self.topic(Command.OLED):
-                self.oled = protocol.oled_command(protocol.parse_oled(payload))
+                self.oled = protocol.oled_command(protocol.decode(payload))
+                self._save()
                 return [self.state()[1]]
         except protocol.ProtocolError:
             pass  # The firmware ignores what it cannot parse.

@@ -264,6 +264,9 @@ class Stack:
                 "iot_lab_sim",
                 "--broker",
                 f"{HOST}:{broker_port}",
+                # The boards' flash: LED and text survive a restart of the simulator.
+                "--flash",
+                self.workdir / "flash",
                 *options,
             ],
         )

@@ -13,6 +13,7 @@ from .const import (
     CONF_AUTO_EXPORT,
     CONF_BASE_TOPIC,
     CONF_LEGACY,
+    CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
     DEFAULT_OFFLINE_GRACE,
     DOMAIN,
@@ -20,6 +21,7 @@ from .const import (
 )
 from .export import async_start_auto_export
 from .hub import IotLabConfigEntry, IotLabHub
+from .legacy import LegacyTopics
 from .protocol import board_id_of_key
 from .registry import async_scope_registries
 from .services import async_setup_services
@@ -46,6 +48,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
         entry.entry_id,
         entry.data[CONF_BASE_TOPIC],
         entry.options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
+        LegacyTopics.from_options(entry.options.get(CONF_LEGACY_TOPICS, {})),
     )
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

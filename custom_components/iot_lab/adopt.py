@@ -15,7 +15,7 @@ ADOPTER: HassKey[str] = HassKey(f"{DOMAIN}_legacy_adopter")
 
 
 async def async_adopt_legacy(hass: HomeAssistant, entry: IotLabConfigEntry) -> None:
-    """Feed the seed firmware's fixed topics to the entry's hub, from one entry only."""
+    """Feed the seed firmware's topics to the entry's hub, from one entry only."""
     if (adopter := hass.data.get(ADOPTER)) is not None:
         other = hass.config_entries.async_get_entry(adopter)
         LOGGER.warning(
@@ -25,15 +25,16 @@ async def async_adopt_legacy(hass: HomeAssistant, entry: IotLabConfigEntry) -> N
         )
         return
     hub = entry.runtime_data
+    topics = hub.legacy_topics
 
     @callback
     def _async_received(msg: mqtt.ReceiveMessage) -> None:
-        hub.async_dispatch(legacy.decode_legacy(msg.topic, msg.payload))
+        hub.async_dispatch(legacy.decode_legacy(msg.topic, msg.payload, topics))
 
     hass.data[ADOPTER] = entry.entry_id
     unsubscribers = [
         await mqtt.async_subscribe(hass, topic, _async_received, qos=1, encoding=None)
-        for topic in legacy.TOPICS
+        for topic in topics.subscriptions
     ]
 
     @callback

@@ -31,6 +31,7 @@ MAX_PENDING_BOARDS: Final = 1000
 
 # Options (set in the options flow).
 CONF_LEGACY: Final = "legacy"
+CONF_LEGACY_TOPICS: Final = "legacy_topics"
 CONF_OPENING: Final = "opening_time"
 CONF_CLOSING: Final = "closing_time"
 CONF_AUTO_EXPORT: Final = "auto_export"

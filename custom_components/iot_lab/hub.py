@@ -30,6 +30,7 @@ from .const import (
 from .csvline import CsvLine, csv_board_info
 from .devices import BoardDevices
 from .droplog import DropLog
+from .legacy import DEFAULT_TOPICS, LegacyTopics
 from .messages import (
     Announce,
     Crossing,
@@ -57,12 +58,15 @@ class IotLabHub:
         entry_id: str,
         base_topic: str,
         offline_grace: float = DEFAULT_OFFLINE_GRACE,
+        legacy_topics: LegacyTopics = DEFAULT_TOPICS,
     ) -> None:
         """Prepare the hub; nothing is subscribed before `async_start`.
 
         `offline_grace`: minutes a board may stay offline before its offline alert.
+        `legacy_topics`: where older firmware publishes and listens, if this hub adopts it.
         """
         self.hass = hass
+        self.legacy_topics = legacy_topics
         self.entry_id = entry_id
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}

@@ -7,6 +7,8 @@ validated with the contract's parsers, and the hub handles them like any other b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from enum import StrEnum
 import re
 from typing import Any, Final
@@ -41,10 +43,10 @@ __all__ = [
     "ESP32_LIGHT_TOPIC",
     "LEGACY_FIRMWARE",
     "POLYSOURCE_TOPIC",
-    "TOPICS",
     "UNITS",
     "CsvLine",
     "LegacyCapability",
+    "LegacyTopics",
     "csv_board_id",
     "decode_legacy",
     "esp32_led_command",
@@ -53,21 +55,53 @@ __all__ = [
     "parse_csv_line",
     "parse_dht11_data",
     "parse_dht11_status",
+    "validate_topic",
 ]
 """Every older format, the HTTP counters' CSV lines (`csvline.py`) included."""
 
 ESP32_LIGHT_TOPIC: Final = "esp32/output"
-ESP32_LED_TOPIC: Final = "esp32/input"
+ESP32_LED_TOPIC: Final = "/esp32/input"
+"""As the first light board's documentation has it: with a leading slash, a topic other
+than `esp32/input`."""
 DHT11_DATA_TOPIC: Final = "dht11/sensor/data"
 DHT11_STATUS_TOPIC: Final = "dht11/status"
 POLYSOURCE_TOPIC: Final = "polysource/capteurs"
-TOPICS: Final = (
-    ESP32_LIGHT_TOPIC,
-    DHT11_DATA_TOPIC,
-    DHT11_STATUS_TOPIC,
-    POLYSOURCE_TOPIC,
-)
-"""What an adopting entry subscribes to."""
+MAX_TOPIC_LENGTH: Final = 128
+_TOPIC_RE: Final = re.compile(r"[^\x00-\x1f\x7f-\x9f+#]{1,128}")
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyTopics:
+    """Where the older firmware publishes and listens (the options may change them)."""
+
+    esp32_light: str = ESP32_LIGHT_TOPIC
+    esp32_led: str = ESP32_LED_TOPIC
+    dht11_data: str = DHT11_DATA_TOPIC
+    dht11_status: str = DHT11_STATUS_TOPIC
+    polysource: str = POLYSOURCE_TOPIC
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> LegacyTopics:
+        """The topics saved in the options, the documented ones for the others."""
+        names = {item.name for item in fields(cls)}
+        return cls(**{k: v for k, v in options.items() if k in names})
+
+    @property
+    def subscriptions(self) -> tuple[str, ...]:
+        """What an adopting entry subscribes to."""
+        return (self.esp32_light, self.dht11_data, self.dht11_status, self.polysource)
+
+
+DEFAULT_TOPICS: Final = LegacyTopics()
+
+
+def validate_topic(raw: str) -> str:
+    """A topic an older board may use: 1-128 characters, no wildcard, no control one."""
+    if not _TOPIC_RE.fullmatch(raw):
+        raise ProtocolError(f"invalid MQTT topic {shorten(raw)}")
+    return raw
+
+
 POLYSOURCE: Final = "polysource"
 """The board a broken polysource reading is logged under (it names no sensor)."""
 
@@ -121,31 +155,33 @@ UNITS: Final[dict[str, tuple[str, str | None]]] = {
 _UNIT_RE: Final = re.compile(r"[^\x00-\x1f\x7f/+#]{1,16}")
 
 
-def decode_legacy(topic: str, payload: Payload) -> tuple[Message, ...]:
+def decode_legacy(
+    topic: str, payload: Payload, topics: LegacyTopics = DEFAULT_TOPICS
+) -> tuple[Message, ...]:
     """Turn one legacy message into the board's announce followed by what it says.
 
     A broken payload gives one `Refusal`, logged under the topic it came on.
     """
     board_id = {
-        ESP32_LIGHT_TOPIC: ESP32_BOARD.board_id,
-        DHT11_DATA_TOPIC: DHT11_BOARD.board_id,
-        DHT11_STATUS_TOPIC: DHT11_BOARD.board_id,
+        topics.esp32_light: ESP32_BOARD.board_id,
+        topics.dht11_data: DHT11_BOARD.board_id,
+        topics.dht11_status: DHT11_BOARD.board_id,
     }.get(topic, POLYSOURCE)
     try:
-        if topic == ESP32_LIGHT_TOPIC:
-            return _esp32_output(payload)
-        if topic == DHT11_DATA_TOPIC:
-            return _dht11_data(payload)
-        if topic == DHT11_STATUS_TOPIC:
+        if topic == topics.esp32_light:
+            return _esp32_output(payload, topic)
+        if topic == topics.dht11_data:
+            return _dht11_data(payload, topic)
+        if topic == topics.dht11_status:
             online = parse_dht11_status(payload)
             return (_announce(DHT11_BOARD, topic), _status(online, topic))
-        return _polysource(payload)
+        return _polysource(payload, topic)
     except ProtocolError as err:
         return (Refusal(board_id=board_id, kind=topic, reason=str(err)),)
 
 
 def esp32_led_command(on: bool) -> str:
-    """Payload for `esp32/input`: that firmware obeys lower-case `on` / `off`."""
+    """Payload for the ESP32's LED topic: that firmware obeys lower-case `on` / `off`."""
     return "on" if on else "off"
 
 
@@ -167,7 +203,7 @@ def parse_dht11_status(payload: Payload) -> bool:
     return parse_status(str(json_object(payload, "DHT11 status").get("status")))
 
 
-def _polysource_reading(data: dict[str, Any]) -> Reading:
+def _polysource_reading(data: dict[str, Any], topic: str) -> Reading:
     """`{"valeur": 99.9, "idCapteur": "Test_4G", "unite": "m"}`."""
     value = _optional_number(data, "valeur")
     if value is None:
@@ -182,7 +218,7 @@ def _polysource_reading(data: dict[str, Any]) -> Reading:
         raise ProtocolError(f"polysource unite {shorten(unit_raw)} is not a unit")
     return Reading(
         board_id=f"poly-{board_id}"[:32].rstrip("_-"),
-        kind=POLYSOURCE_TOPIC,
+        kind=topic,
         quantity=Quantity.MEASUREMENT,
         value=value,
         unit=unit,
@@ -190,37 +226,37 @@ def _polysource_reading(data: dict[str, Any]) -> Reading:
     )
 
 
-def _esp32_output(payload: Payload) -> tuple[Message, ...]:
+def _esp32_output(payload: Payload, topic: str) -> tuple[Message, ...]:
     """The bare photoresistor reading (the original project crashed on text)."""
     value = parse_light(payload)
     return (
-        _announce(ESP32_BOARD, ESP32_LIGHT_TOPIC),
-        _reading(ESP32_BOARD, ESP32_LIGHT_TOPIC, Quantity.LIGHT, value),
+        _announce(ESP32_BOARD, topic),
+        _reading(ESP32_BOARD, topic, Quantity.LIGHT, value),
     )
 
 
-def _dht11_data(payload: Payload) -> tuple[Message, ...]:
+def _dht11_data(payload: Payload, topic: str) -> tuple[Message, ...]:
     temperature, humidity = parse_dht11_data(payload)
     readings = ((Quantity.TEMPERATURE, temperature), (Quantity.HUMIDITY, humidity))
     return (
-        _announce(DHT11_BOARD, DHT11_DATA_TOPIC),
+        _announce(DHT11_BOARD, topic),
         *(
-            _reading(DHT11_BOARD, DHT11_DATA_TOPIC, quantity, value)
+            _reading(DHT11_BOARD, topic, quantity, value)
             for quantity, value in readings
             if value is not None
         ),
     )
 
 
-def _polysource(payload: Payload) -> tuple[Message, ...]:
+def _polysource(payload: Payload, topic: str) -> tuple[Message, ...]:
     """The reading comes first: its unit is fixed before the sensor is created."""
     data = json_object(payload, "polysource reading")
-    reading = _polysource_reading(data)
+    reading = _polysource_reading(data, topic)
     name = f"Sensor {data['idCapteur'].strip()}"
     board = legacy_board(
         reading.board_id, "polysource", name, LegacyCapability.MEASUREMENT
     )
-    return (reading, _announce(board, POLYSOURCE_TOPIC))
+    return (reading, _announce(board, topic))
 
 
 def _announce(info: BoardInfo, topic: str) -> Announce:

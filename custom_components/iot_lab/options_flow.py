@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import asyncssh
@@ -23,12 +24,13 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import csvline
+from . import csvline, legacy
 from .const import (
     CONF_AUTO_EXPORT,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
     CONF_LEGACY,
+    CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
@@ -41,6 +43,7 @@ from .const import (
     DEFAULT_SFTP_PORT,
 )
 from .export import SftpSettings, async_check_sftp
+from .legacy import LegacyTopics
 from .payload import ProtocolError
 
 CONF_COUNTER_ID = "counter_id"
@@ -58,7 +61,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose what to change."""
-        menu = ["settings", "sftp", "add_counter"]
+        menu = ["settings", "legacy_topics", "sftp", "add_counter"]
         if self._counters:
             menu.append("remove_counter")
         return self.async_show_menu(step_id="init", menu_options=menu)
@@ -85,6 +88,28 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         schema = _settings_schema(options)
         return self.async_show_form(
             step_id="settings", data_schema=schema, errors=errors
+        )
+
+    async def async_step_legacy_topics(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Topics of older boards built differently from their documentation."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            topics = {key: str(value).strip() for key, value in user_input.items()}
+            if not (errors := _legacy_topic_errors(topics)):
+                return self._save(**{CONF_LEGACY_TOPICS: topics})
+        saved = self.config_entry.options.get(CONF_LEGACY_TOPICS, {})
+        current = {**asdict(LegacyTopics.from_options(saved)), **(user_input or {})}
+        return self.async_show_form(
+            step_id="legacy_topics",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(key, default=value): TextSelector()
+                    for key, value in current.items()
+                }
+            ),
+            errors=errors,
         )
 
     async def async_step_sftp(
@@ -212,6 +237,22 @@ def _settings_schema(options: dict[str, Any]) -> vol.Schema:
             ),
         }
     )
+
+
+def _legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:
+    """A field's error when its topic is not one or is given twice."""
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    for key, topic in topics.items():
+        try:
+            legacy.validate_topic(topic)
+        except ProtocolError:
+            errors[key] = "invalid_topic"
+            continue
+        if topic in seen:
+            errors[key] = "duplicate_topic"
+        seen.add(topic)
+    return errors
 
 
 def _sftp_schema(current: dict[str, Any]) -> vol.Schema:

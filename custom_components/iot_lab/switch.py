@@ -95,7 +95,7 @@ class IotLabSwitch(IotLabEntity, SwitchEntity):
 
 
 class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
-    """The LED of the legacy ESP32 firmware: it obeys `esp32/input` but echoes nothing.
+    """The LED of the legacy ESP32 firmware: it obeys `/esp32/input` but echoes nothing.
 
     The state is the last command sent, restored after a restart.
     """
@@ -110,6 +110,6 @@ class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
 
     async def _async_send(self, *, on: bool) -> None:
         await self.hub.async_publish(
-            legacy.ESP32_LED_TOPIC, legacy.esp32_led_command(on)
+            self.hub.legacy_topics.esp32_led, legacy.esp32_led_command(on)
         )
         self.board.echo.set_led(on)

@@ -74,6 +74,18 @@ def wait_state(demo: Demo, entity_id: str, check: Callable[[str], bool]) -> str:
     return wait_until(lambda: str(demo.api.state(entity_id)["state"]), check)
 
 
+def clear_retained(port: int, topic: str) -> None:
+    """Delete the broker's retained message on `topic` (an empty retained publish)."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2)
+    client.connect(HOST, port)
+    client.loop_start()
+    try:
+        client.publish(topic, b"", qos=1, retain=True).wait_for_publish(10)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
 def retained(port: int, topic: str, timeout: float = 10) -> str | None:
     """The retained payload on `topic`, as a new subscriber sees it."""
     got: dict[str, str] = {}

@@ -26,7 +26,7 @@ from iot_lab_sim.harness import Demo, running_stack
 from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
 from iot_lab_sim.processes import HOST, Stack
 
-from .conftest import E2E_DIR, wait_until
+from .conftest import E2E_DIR, clear_retained, retained, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -157,3 +157,33 @@ def test_reboot_while_home_assistant_is_down_loses_nothing(
         lambda seen: seen[0] == seen[2] and (seen[1] is None or seen[1] == seen[2]),
         timeout=60,
     )
+
+
+def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
+    counted: tuple[Stack, Demo, PassageTruth],
+) -> None:
+    stack, demo, _ = counted
+    entities = demo.api.iot_lab_entities()
+    oled, led = (entities[key]["entity_id"] for key in ("lab-1_oled", "lab-1_led"))
+    text = "Salle 12 : TP capteurs"
+    demo.api.service("text", "set_value", entity_id=oled, value=text)
+    demo.api.service("switch", "turn_on", entity_id=led)
+    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"), text.__eq__)
+    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/led"), "ON".__eq__)
+
+    assert demo.simulator is not None
+    demo.simulator.stop_signal = signal.SIGKILL
+    demo.simulator.stop()
+    stack.services.remove(demo.simulator)
+    wait_until(lambda: demo.api.state(led)["state"], "unavailable".__eq__)
+    # Who knows what the broker kept: the board must say it again itself.
+    for channel in ("oled", "led"):
+        clear_retained(demo.broker_port, f"iot_lab/lab-1/{channel}")
+
+    demo.simulator = stack.start_simulator(
+        demo.broker_port, "--boards", "1", *SIMULATOR
+    )
+    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"), text.__eq__)
+    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/led"), "ON".__eq__)
+    wait_until(lambda: demo.api.state(oled)["state"], text.__eq__)
+    wait_until(lambda: demo.api.state(led)["state"], "on".__eq__)

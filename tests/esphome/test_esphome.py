@@ -10,35 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-import importlib.util
 import os
 from pathlib import Path
 import re
 import shutil
 import subprocess
-import sys
-import types
 from typing import Any
 
 import pytest
 import yaml
 
+from .host import load_protocol
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load_protocol() -> Any:
-    """protocol.py from its file, with no Home Assistant import.
-
-    The package's __init__ needs Home Assistant: the pure modules are loaded under a
-    bare package of their own instead.
-    """
-    package = types.ModuleType("iot_lab_wire")
-    package.__path__ = [str(ROOT / "custom_components" / "iot_lab")]
-    sys.modules[package.__name__] = package
-    return importlib.import_module(f"{package.__name__}.protocol")
-
-
-protocol = _load_protocol()
+protocol = load_protocol()
 Capability = protocol.Capability
 Channel = protocol.Channel
 Command = protocol.Command

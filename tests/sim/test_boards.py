@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 import itertools
 import json
+from pathlib import Path
 import random
 
 import pytest
@@ -209,10 +210,29 @@ def test_led_and_oled_commands_are_obeyed_and_echoed() -> None:
         Message("iot_lab/lab-1/oled", "Hello", True)
     ]
     assert light.oled == "Hello"
-    # Like the firmware, control characters never reach the screen.
-    assert light.command(oled_set, "a\x00b") == [
-        Message("iot_lab/lab-1/oled", "ab", True)
+    # Like the firmware (and the integration), a text with a control character is refused.
+    assert light.command(oled_set, "a\x00b") == []
+    assert light.oled == "Hello"
+
+
+def test_light_board_keeps_led_and_text_in_flash(tmp_path: Path) -> None:
+    light, _, _ = kinds()
+    flash = tmp_path / "flash" / "lab-1.json"
+    light.boot_from(flash)  # never written: the defaults
+    assert (light.led, light.oled) == (False, "IoT Lab")
+    light.command(protocol.channel_topic("iot_lab", "lab-1", Command.LED), "ON")
+    light.command(protocol.channel_topic("iot_lab", "lab-1", Command.OLED), "Bonjour")
+    rebooted, _, _ = kinds()
+    rebooted.boot_from(flash)
+    assert (rebooted.led, rebooted.oled) == (True, "Bonjour")
+    assert rebooted.state() == [
+        Message("iot_lab/lab-1/led", "ON", True),
+        Message("iot_lab/lab-1/oled", "Bonjour", True),
     ]
+    flash.write_text('{"led": true, "oled": "bad\\u0007"}')
+    broken, _, _ = kinds()
+    broken.boot_from(flash)
+    assert (broken.led, broken.oled) == (False, "IoT Lab")
 
 
 @pytest.mark.parametrize(
@@ -221,6 +241,8 @@ def test_led_and_oled_commands_are_obeyed_and_echoed() -> None:
         (Command.LED, "on"),
         (Command.LED, "maybe"),
         (Command.OLED, "x" * 65),
+        (Command.OLED, "tab\there"),
+        (Command.OLED, "\x85"),
     ],
 )
 def test_bad_commands_are_ignored_like_the_firmware(
@@ -249,7 +271,7 @@ def test_legacy_boards_speak_the_older_formats() -> None:
     assert 0 <= protocol.parse_light(reading.payload) <= 4095
     assert esp32.announce() == []
     assert esp32.will() is None
-    assert esp32.command("esp32/input", "on") == []
+    assert esp32.command("/esp32/input", "on") == []
     assert esp32.led
 
     dht = LegacyDht11("iot_lab", legacy.DHT11_BOARD, rng)

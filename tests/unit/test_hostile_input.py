@@ -35,7 +35,7 @@ REFUSED_IDS = [
 NOT_BOARD_IDS = [*REFUSED_IDS, "LAB-1", "lab 1", "-lab"]
 """Refused as board ids; legacy sensor ids like these are slugified instead."""
 SAFE_TOPIC = re.compile(
-    r"^(iot_lab/[a-z0-9][a-z0-9_-]{0,31}/(led/set|oled/set|info)|esp32/input)$"
+    r"^(iot_lab/[a-z0-9][a-z0-9_-]{0,31}/(led/set|oled/set|info)|/esp32/input)$"
 )
 SAFE_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 

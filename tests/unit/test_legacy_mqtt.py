@@ -55,7 +55,7 @@ async def test_esp32_output_light_and_led(
         SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: LED}, blocking=True
     )
     mqtt_mock.async_publish.assert_called_once_with(
-        "esp32/input", "on", 1, False, message_expiry_interval=None
+        "/esp32/input", "on", 1, False, message_expiry_interval=None
     )
     assert hass.states.get(LED).state == STATE_ON
     mqtt_mock.async_publish.reset_mock()
@@ -63,7 +63,7 @@ async def test_esp32_output_light_and_led(
         SWITCH_DOMAIN, SERVICE_TURN_OFF, {ATTR_ENTITY_ID: LED}, blocking=True
     )
     mqtt_mock.async_publish.assert_called_once_with(
-        "esp32/input", "off", 1, False, message_expiry_interval=None
+        "/esp32/input", "off", 1, False, message_expiry_interval=None
     )
     assert hass.states.get(LED).state == STATE_OFF
     device = dr.async_get(hass).async_get_device_by_identifier(

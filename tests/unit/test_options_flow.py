@@ -7,13 +7,17 @@ from typing import Any
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+)
 
 from custom_components.iot_lab.const import (
     CONF_AUTO_EXPORT,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
     CONF_LEGACY,
+    CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
@@ -139,4 +143,53 @@ async def test_menu_hides_removal_without_counters(
     hass: HomeAssistant, setup_integration: MockConfigEntry
 ) -> None:
     result = await hass.config_entries.options.async_init(setup_integration.entry_id)
-    assert result["menu_options"] == ["settings", "sftp", "add_counter"]
+    assert result["menu_options"] == [
+        "settings",
+        "legacy_topics",
+        "sftp",
+        "add_counter",
+    ]
+
+
+async def test_legacy_topics_of_boards_built_differently(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, mqtt_mock: Any
+) -> None:
+    """Documented topics by default; changed ones are followed after the reload."""
+    result = await _open(hass, setup_integration, "legacy_topics")
+    schema = result["data_schema"]({})
+    assert schema == {
+        "esp32_light": "esp32/output",
+        "esp32_led": "/esp32/input",
+        "dht11_data": "dht11/sensor/data",
+        "dht11_status": "dht11/status",
+        "polysource": "polysource/capteurs",
+    }
+    changed = schema | {"esp32_light": "lab/esp/out", "esp32_led": "lab/esp/in"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], changed | {"dht11_data": "lab/#", "polysource": "lab/esp/in"}
+    )
+    assert result["errors"] == {
+        "dht11_data": "invalid_topic",
+        "polysource": "duplicate_topic",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], changed | {"esp32_light": " lab/esp/out "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert setup_integration.options[CONF_LEGACY_TOPICS] == changed
+
+    async_fire_mqtt_message(hass, "esp32/output", "1000")  # no longer this board's
+    async_fire_mqtt_message(hass, "lab/esp/out", "1234")
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.esp32_photoresistor_light_raw").state == "1234"
+    mqtt_mock.async_publish.reset_mock()
+    await hass.services.async_call(
+        "switch",
+        "turn_on",
+        {"entity_id": "switch.esp32_photoresistor_led"},
+        blocking=True,
+    )
+    mqtt_mock.async_publish.assert_called_once_with(
+        "lab/esp/in", "on", 1, False, message_expiry_interval=None
+    )
