@@ -168,14 +168,20 @@ def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     text = "Salle 12 : TP capteurs"
     demo.api.service("text", "set_value", entity_id=oled, value=text)
     demo.api.service("switch", "turn_on", entity_id=led)
-    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"), text.__eq__)
-    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/led"), "ON".__eq__)
+    wait_until(
+        lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"),
+        lambda seen: seen == text,
+    )
+    wait_until(
+        lambda: retained(demo.broker_port, "iot_lab/lab-1/led"),
+        lambda seen: seen == "ON",
+    )
 
     assert demo.simulator is not None
     demo.simulator.stop_signal = signal.SIGKILL
     demo.simulator.stop()
     stack.services.remove(demo.simulator)
-    wait_until(lambda: demo.api.state(led)["state"], "unavailable".__eq__)
+    wait_until(lambda: demo.api.state(led)["state"], lambda seen: seen == "unavailable")
     # Who knows what the broker kept: the board must say it again itself.
     for channel in ("oled", "led"):
         clear_retained(demo.broker_port, f"iot_lab/lab-1/{channel}")
@@ -183,7 +189,13 @@ def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     demo.simulator = stack.start_simulator(
         demo.broker_port, "--boards", "1", *SIMULATOR
     )
-    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"), text.__eq__)
-    wait_until(lambda: retained(demo.broker_port, "iot_lab/lab-1/led"), "ON".__eq__)
-    wait_until(lambda: demo.api.state(oled)["state"], text.__eq__)
-    wait_until(lambda: demo.api.state(led)["state"], "on".__eq__)
+    wait_until(
+        lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"),
+        lambda seen: seen == text,
+    )
+    wait_until(
+        lambda: retained(demo.broker_port, "iot_lab/lab-1/led"),
+        lambda seen: seen == "ON",
+    )
+    wait_until(lambda: demo.api.state(oled)["state"], lambda seen: seen == text)
+    wait_until(lambda: demo.api.state(led)["state"], lambda seen: seen == "on")
