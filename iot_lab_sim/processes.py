@@ -24,6 +24,8 @@ LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+HASS_BIN = Path(os.environ.get("IOT_LAB_HASS_VENV") or BIN.parent) / "bin"
+"""Where `hass` comes from: this venv, or another release's (IOT_LAB_HASS_VENV)."""
 HOST = "127.0.0.1"
 MOSQUITTO_CANDIDATES = ("mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
 
@@ -247,9 +249,9 @@ class Stack:
         """Start Home Assistant on a prepared configuration directory."""
         return self.spawn(
             "hass",
-            # Every requirement is installed by scripts/setup (the `demo` extra): no
-            # pip at run time.
-            [BIN / "hass", "-c", config_dir, "--log-no-color", "--skip-pip"],
+            # Every requirement is installed by scripts/setup (the `demo` extra), or
+            # scripts/setup-latest for the newest release: no pip at run time.
+            [HASS_BIN / "hass", "-c", config_dir, "--log-no-color", "--skip-pip"],
         )
 
     def start_simulator(

@@ -87,3 +87,20 @@ def test_dashboard_led_and_oled_in_the_browser(
     expect(shows.get_by_text(message)).to_be_visible(timeout=15_000)
     assert demo.api.state(oled)["state"] == message
     page.screenshot(path=SCREENSHOTS / "2-led-on-oled-text.png", full_page=True)
+
+
+def test_brand_icon_on_the_integrations_page(demo: Demo, page: Page) -> None:
+    """Home Assistant serves IoT Lab's own brand/ folder; the integrations page shows it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{demo.url}/config/integrations/dashboard")
+    card = page.locator("ha-integration-card", has_text="IoT Lab")
+    expect(card).to_be_visible(timeout=60_000)
+    icon = card.locator("img[src*='/api/brands/integration/iot_lab/']").first
+    expect(icon).to_be_visible(timeout=30_000)
+    # Loaded, and ours: the 256 px icon (or its 512 px double on a dense screen).
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=icon.element_handle()
+    )
+    assert icon.evaluate("img => img.naturalWidth") in (256, 512)
+    card.screenshot(path=SCREENSHOTS / "integration-card.png")
+    page.screenshot(path=SCREENSHOTS / "integrations.png")
