@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import partial
+from operator import eq
 from pathlib import Path
 import shutil
 import signal
@@ -159,6 +161,13 @@ def test_reboot_while_home_assistant_is_down_loses_nothing(
     )
 
 
+def _board_says(demo: Demo, text: str, led: str) -> None:
+    """Wait until the board's retained echoes say `text` on the OLED and `led`."""
+    for channel, expected in (("oled", text), ("led", led)):
+        topic = f"iot_lab/lab-1/{channel}"
+        wait_until(partial(retained, demo.broker_port, topic), partial(eq, expected))
+
+
 def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     counted: tuple[Stack, Demo, PassageTruth],
 ) -> None:
@@ -168,14 +177,7 @@ def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     text = "Salle 12 : TP capteurs"
     demo.api.service("text", "set_value", entity_id=oled, value=text)
     demo.api.service("switch", "turn_on", entity_id=led)
-    wait_until(
-        lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"),
-        lambda seen: seen == text,
-    )
-    wait_until(
-        lambda: retained(demo.broker_port, "iot_lab/lab-1/led"),
-        lambda seen: seen == "ON",
-    )
+    _board_says(demo, text, "ON")
 
     assert demo.simulator is not None
     demo.simulator.stop_signal = signal.SIGKILL
@@ -189,13 +191,6 @@ def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     demo.simulator = stack.start_simulator(
         demo.broker_port, "--boards", "1", *SIMULATOR
     )
-    wait_until(
-        lambda: retained(demo.broker_port, "iot_lab/lab-1/oled"),
-        lambda seen: seen == text,
-    )
-    wait_until(
-        lambda: retained(demo.broker_port, "iot_lab/lab-1/led"),
-        lambda seen: seen == "ON",
-    )
+    _board_says(demo, text, "ON")
     wait_until(lambda: demo.api.state(oled)["state"], lambda seen: seen == text)
     wait_until(lambda: demo.api.state(led)["state"], lambda seen: seen == "on")
