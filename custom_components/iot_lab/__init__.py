@@ -10,7 +10,6 @@ from homeassistant.helpers.typing import ConfigType
 
 from .adopt import async_adopt_legacy
 from .const import (
-    CONF_AUTO_EXPORT,
     CONF_BASE_TOPIC,
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
@@ -19,7 +18,7 @@ from .const import (
     DOMAIN,
     PLATFORMS,
 )
-from .export import async_start_auto_export
+from .export import async_start_auto_export, auto_export_on
 from .hub import IotLabConfigEntry, IotLabHub
 from .legacy import LegacyTopics
 from .protocol import board_id_of_key
@@ -57,7 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
     if entry.options.get(CONF_LEGACY, True):
         await async_adopt_legacy(hass, entry)
     async_register_webhooks(hass, entry)
-    if entry.options.get(CONF_AUTO_EXPORT, False):
+    if auto_export_on(dict(entry.options)):
         entry.async_on_unload(async_start_auto_export(hass, entry))
     return True
 

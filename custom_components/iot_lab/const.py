@@ -43,11 +43,14 @@ CONF_CSV_COUNTERS: Final = "csv_counters"
 CONF_SFTP: Final = "sftp"
 CONF_PRIVATE_KEY: Final = "private_key"
 CONF_REMOTE_DIR: Final = "remote_dir"
+CONF_PROTOCOL: Final = "protocol"
+CONF_CA_CERTIFICATE: Final = "ca_certificate"
+CONF_HOST_KEY: Final = "host_key"
+CONF_CSV_IDENTITIES: Final = "csv_identities"
 
 DEFAULT_OFFLINE_GRACE: Final = 2
 DEFAULT_OPENING: Final = "08:00:00"
 DEFAULT_CLOSING: Final = "19:00:00"
-DEFAULT_SFTP_PORT: Final = 22
 
 ALERT_EVENT: Final = "iot_lab_alert"
 """Fired each time an alert opens or resolves."""

@@ -1,30 +1,28 @@
-"""The library's CSV export: one line per 30-minute period, optionally sent by SFTP."""
+"""The library's CSV export: one line per ended 30-minute period, sent by SFTP or FTPS."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-import posixpath
 from typing import Any
 
 import asyncssh
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_change
+from homeassistant.util import dt as dt_util
 
 from .board import Board
 from .const import (
+    CONF_AUTO_EXPORT,
     CONF_CLOSING,
+    CONF_CSV_IDENTITIES,
+    CONF_HOST_KEY,
     CONF_OPENING,
-    CONF_PRIVATE_KEY,
-    CONF_REMOTE_DIR,
     CONF_SFTP,
     DEFAULT_CLOSING,
     DEFAULT_OPENING,
-    DEFAULT_SFTP_PORT,
     DOMAIN,
     EXPORT_FOLDER,
     LOGGER,
@@ -32,36 +30,8 @@ from .const import (
 from .counter import DoorCount
 from .csvline import CsvLine, format_csv_line
 from .hub import IotLabConfigEntry
-from .parsers import Capability
-
-UPLOAD_TIMEOUT = 30
-
-
-@dataclass(frozen=True, slots=True)
-class SftpSettings:
-    """Where exports are uploaded; a password, a private key, or both."""
-
-    host: str
-    port: int
-    username: str
-    password: str | None
-    private_key: str | None
-    remote_dir: str
-
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> SftpSettings | None:
-        """Read the entry's SFTP options; None when no server is set."""
-        sftp = options.get(CONF_SFTP) or {}
-        if not sftp.get(CONF_HOST):
-            return None
-        return cls(
-            host=sftp[CONF_HOST],
-            port=int(sftp.get(CONF_PORT, DEFAULT_SFTP_PORT)),
-            username=sftp.get(CONF_USERNAME, ""),
-            password=sftp.get(CONF_PASSWORD) or None,
-            private_key=sftp.get(CONF_PRIVATE_KEY) or None,
-            remote_dir=sftp.get(CONF_REMOTE_DIR, ""),
-        )
+from .parsers import Capability, CsvIdentity
+from .upload import UploadProtocol, UploadRefusedError, UploadSettings, async_put
 
 
 def opening_hours(options: dict[str, Any]) -> tuple[time, time]:
@@ -72,25 +42,43 @@ def opening_hours(options: dict[str, Any]) -> tuple[time, time]:
     )
 
 
-def export_lines(board: Board, day: date, opening: time, closing: time) -> list[str]:
-    """The day's lines of a counter, in the format its CSV board posts."""
-    door = board.door.count or DoorCount(day=day)
-    meta = board.door.csv_line
+def csv_identity_of(board: Board, options: dict[str, Any]) -> CsvIdentity:
+    """The counter's CSV identity: the user's, then the board's own, then its id and name.
+
+    The board's own is what an HTTP counter posts in its lines, or what an ESPHome counter
+    announces.
+    """
+    user = CsvIdentity(**options.get(CONF_CSV_IDENTITIES, {}).get(board.board_id, {}))
+    line = board.door.csv_line
+    posted = (
+        CsvIdentity(
+            line.counter_id, line.name, line.location, line.site, line.site_code
+        )
+        if line
+        else CsvIdentity()
+    )
+    announced = board.info.csv if board.info else CsvIdentity()
     name = board.info.name if board.info else board.board_id
+    fallback = CsvIdentity(board.board_id, name.replace(",", " "))
+    return user.over(posted).over(announced).over(fallback)
+
+
+def export_lines(
+    board: Board,
+    day: date,
+    options: dict[str, Any],
+    now: datetime,
+) -> list[str]:
+    """The lines of the day's periods that have ended by `now` (local, naive)."""
+    opening, closing = opening_hours(options)
+    identity = csv_identity_of(board, options)
+    door = board.door.count or DoorCount(day=day)
     return [
         format_csv_line(
-            CsvLine(
-                period_end=datetime.combine(day, end),
-                entries=entries,
-                exits=exits,
-                counter_id=meta.counter_id if meta else board.board_id,
-                name=meta.name if meta else name,
-                location=meta.location if meta else "",
-                site=meta.site if meta else "",
-                site_code=meta.site_code if meta else "",
-            )
+            CsvLine(datetime.combine(day, end), entries, exits, *identity.fields())
         )
         for end, entries, exits in door.periods(day, opening, closing)
+        if datetime.combine(day, end) <= now
     ]
 
 
@@ -103,11 +91,16 @@ def export_path(hass: HomeAssistant, board: Board, day: date) -> Path:
 async def async_export(
     hass: HomeAssistant, entry: IotLabConfigEntry, boards: Iterable[Board], day: date
 ) -> list[Path]:
-    """Write each counter's file for `day`; writing it again replaces, never appends."""
-    opening, closing = opening_hours(dict(entry.options))
+    """Write each counter's file for `day`: the periods that have ended, one line each.
+
+    Writing it again replaces the file, so a line is never there twice; today's file
+    grows every half hour, a past day's holds the whole day.
+    """
+    options = dict(entry.options)
+    now = dt_util.now().replace(tzinfo=None)
     files = {
         export_path(hass, board, day): "".join(
-            f"{line}\n" for line in export_lines(board, day, opening, closing)
+            f"{line}\n" for line in export_lines(board, day, options, now)
         )
         for board in boards
     }
@@ -129,69 +122,73 @@ async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) ->
     The pending list is stored with the counters, so a restart loses nothing either.
     """
     uploads = entry.runtime_data.store.uploads
-    settings = SftpSettings.from_options(dict(entry.options))
+    settings = UploadSettings.from_options(dict(entry.options))
     if settings is None or not uploads.pending:
         return True
     files = sorted(Path(name) for name in uploads.pending)
-    issue_id = f"sftp_upload_failed_{entry.entry_id}"
+    issue_id = f"upload_failed_{entry.entry_id}"
     try:
         contents = await hass.async_add_executor_job(_read_files, files)
-        await _async_sftp_put(settings, contents)
+        host_key = await async_put(hass, settings, contents)
+    except UploadRefusedError as err:
+        _async_upload_issue(hass, issue_id, err.reason, settings, (len(files), err))
+        return False
     except (OSError, asyncssh.Error, TimeoutError) as err:
-        LOGGER.warning(
-            "SFTP upload of %s file(s) to %s failed, kept for the next run: %s",
-            len(files),
-            settings.host,
-            err,
-        )
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="sftp_upload_failed",
-            translation_placeholders={
-                "host": settings.host,
-                "count": str(len(files)),
-                "error": str(err) or type(err).__name__,
-            },
+        _async_upload_issue(
+            hass, issue_id, "upload_failed", settings, (len(files), err)
         )
         return False
     uploads.done({str(path) for path in files})
     ir.async_delete_issue(hass, DOMAIN, issue_id)
+    if settings.protocol is UploadProtocol.SFTP and settings.host_key is None:
+        _pin_host_key(hass, entry, host_key)
     LOGGER.debug("Uploaded %s file(s) to %s", len(files), settings.host)
     return True
 
 
+def _async_upload_issue(
+    hass: HomeAssistant,
+    issue_id: str,
+    translation_key: str,
+    settings: UploadSettings,
+    failure: tuple[int, Exception],
+) -> None:
+    """One repair issue per entry; its text says why and what to do."""
+    count, err = failure
+    LOGGER.warning(
+        "%s upload of %s file(s) to %s failed (%s), kept for the next run: %s",
+        settings.protocol.upper(),
+        count,
+        settings.host,
+        translation_key,
+        err,
+    )
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=translation_key,
+        translation_placeholders={
+            "host": settings.host,
+            "count": str(count),
+            "error": str(err) or type(err).__name__,
+        },
+    )
+
+
+def _pin_host_key(hass: HomeAssistant, entry: IotLabConfigEntry, host_key: str) -> None:
+    """Trust on first use, for settings saved before host keys were pinned."""
+    server = {**entry.options[CONF_SFTP], CONF_HOST_KEY: host_key}
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_SFTP: server}
+    )
+    LOGGER.info("SFTP host key of %s pinned: %s", server["host"], host_key)
+
+
 def _read_files(files: list[Path]) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in files if path.exists()}
-
-
-async def _async_sftp_put(settings: SftpSettings, contents: dict[str, bytes]) -> None:
-    keys = (
-        [asyncssh.import_private_key(settings.private_key)]
-        if settings.private_key
-        else ()
-    )
-    async with (
-        asyncssh.connect(
-            settings.host,
-            port=settings.port,
-            username=settings.username,
-            password=settings.password,
-            client_keys=keys,
-            known_hosts=None,
-            connect_timeout=UPLOAD_TIMEOUT,
-        ) as connection,
-        connection.start_sftp_client() as sftp,
-    ):
-        if settings.remote_dir:
-            await sftp.makedirs(settings.remote_dir, exist_ok=True)
-        for name, data in contents.items():
-            remote = posixpath.join(settings.remote_dir, name)
-            async with sftp.open(remote, "wb") as remote_file:
-                await remote_file.write(data)
 
 
 async def async_export_and_upload(
@@ -199,7 +196,7 @@ async def async_export_and_upload(
 ) -> list[Path]:
     """Export, queue the files for upload when a server is set, and upload."""
     files = await async_export(hass, entry, boards, day)
-    if SftpSettings.from_options(dict(entry.options)) is not None:
+    if UploadSettings.from_options(dict(entry.options)) is not None:
         entry.runtime_data.store.uploads.add({str(path) for path in files})
         await async_upload_pending(hass, entry)
     return files
@@ -222,6 +219,7 @@ def async_start_auto_export(
     return async_track_time_change(hass, run, minute=(0, 30), second=30)
 
 
-async def async_check_sftp(settings: SftpSettings) -> None:
-    """Log in and open the remote folder once, to refuse settings that cannot work."""
-    await _async_sftp_put(settings, {})
+def auto_export_on(options: dict[str, Any]) -> bool:
+    """The user's choice; by default on once an upload server is set."""
+    default = UploadSettings.from_options(options) is not None
+    return bool(options.get(CONF_AUTO_EXPORT, default))

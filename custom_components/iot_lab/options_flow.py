@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+import ssl
 from typing import Any
 
 import asyncssh
@@ -15,6 +16,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -27,26 +29,32 @@ import probatio as vol
 from . import csvline, legacy
 from .const import (
     CONF_AUTO_EXPORT,
+    CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
+    CONF_CSV_IDENTITIES,
+    CONF_HOST_KEY,
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
+    CONF_PROTOCOL,
     CONF_REMOTE_DIR,
     CONF_SFTP,
     CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_CLOSING,
     DEFAULT_OFFLINE_GRACE,
     DEFAULT_OPENING,
-    DEFAULT_SFTP_PORT,
 )
-from .export import SftpSettings, async_check_sftp
+from .export import auto_export_on, csv_identity_of
 from .legacy import LegacyTopics
+from .parsers import CSV_IDENTITY_KEYS, Capability, csv_identity
 from .payload import ProtocolError
+from .upload import UploadProtocol, UploadRefusedError, UploadSettings, async_check
 
 CONF_COUNTER_ID = "counter_id"
+CONF_BOARD = "board"
 
 
 class IotLabOptionsFlow(OptionsFlowWithReload):
@@ -56,12 +64,13 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         """Start with no HTTP counter just added."""
         self._added_counter: str | None = None
         self._webhook_id = ""
+        self._identity_board = ""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose what to change."""
-        menu = ["settings", "legacy_topics", "sftp", "add_counter"]
+        menu = ["settings", "csv_identity", "legacy_topics", "sftp", "add_counter"]
         if self._counters:
             menu.append("remove_counter")
         return self.async_show_menu(step_id="init", menu_options=menu)
@@ -115,26 +124,106 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
     async def async_step_sftp(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The SFTP server that receives the exports (empty host: no upload)."""
+        """The server that receives the exports, SFTP or FTPS (empty host: no upload).
+
+        The settings are tried before they are saved; an SFTP server's host key is
+        pinned then (trust on first use).
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
-            settings = SftpSettings.from_options({CONF_SFTP: user_input})
+            settings = UploadSettings.from_options({CONF_SFTP: user_input})
             if settings is None:
                 return self._save(**{CONF_SFTP: {}})
             if not settings.password and not settings.private_key:
                 errors["base"] = "sftp_credentials"
             else:
                 try:
-                    await async_check_sftp(settings)
+                    checked = await async_check(self.hass, settings)
                 except asyncssh.KeyImportError:
                     errors[CONF_PRIVATE_KEY] = "invalid_private_key"
+                except ssl.SSLError:
+                    errors[CONF_CA_CERTIFICATE] = "invalid_ca_certificate"
+                except UploadRefusedError as err:
+                    errors["base"] = err.reason
                 except OSError, asyncssh.Error, TimeoutError:
                     errors["base"] = "cannot_connect"
                 else:
-                    return self._save(**{CONF_SFTP: user_input})
+                    saved = {**user_input, CONF_HOST_KEY: checked.host_key or ""}
+                    return self._save(**{CONF_SFTP: saved})
         current = user_input or self.config_entry.options.get(CONF_SFTP) or {}
-        schema = _sftp_schema(current)
+        schema = _upload_schema(current)
         return self.async_show_form(step_id="sftp", data_schema=schema, errors=errors)
+
+    async def async_step_csv_identity(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the door counter whose CSV identity to set."""
+        counters = {
+            board.board_id: board.info.name if board.info else board.board_id
+            for board in self.config_entry.runtime_data.announced_boards
+            if Capability.COUNTER in board.capabilities
+        }
+        if not counters:
+            return self.async_abort(reason="no_counter")
+        if user_input is not None:
+            self._identity_board = user_input[CONF_BOARD]
+            return await self.async_step_csv_identity_fields()
+        return self.async_show_form(
+            step_id="csv_identity",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_BOARD): SelectSelector(
+                        SelectSelectorConfig(
+                            options=[
+                                SelectOptionDict(value=board_id, label=name)
+                                for board_id, name in sorted(counters.items())
+                            ]
+                        )
+                    )
+                }
+            ),
+        )
+
+    async def async_step_csv_identity_fields(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The five fields of the counter's CSV lines; empty ones come from the board."""
+        board_id = self._identity_board
+        identities = dict(self.config_entry.options.get(CONF_CSV_IDENTITIES, {}))
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                identity = csv_identity(
+                    {key: user_input.get(key, "") for key in CSV_IDENTITY_KEYS}
+                )
+            except ProtocolError:
+                errors["base"] = "invalid_csv_identity"
+            else:
+                identities[board_id] = {
+                    key: value
+                    for key, value in zip(
+                        CSV_IDENTITY_KEYS, identity.fields(), strict=True
+                    )
+                    if value
+                }
+                return self._save(**{CONF_CSV_IDENTITIES: identities})
+        board = self.config_entry.runtime_data.boards[board_id]
+        shown = csv_identity_of(board, dict(self.config_entry.options))
+        return self.async_show_form(
+            step_id="csv_identity_fields",
+            data_schema=vol.Schema(
+                {
+                    vol.Optional(
+                        key, description={"suggested_value": value}
+                    ): TextSelector()
+                    for key, value in zip(
+                        CSV_IDENTITY_KEYS, shown.fields(), strict=True
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders={"board": board_id},
+        )
 
     async def async_step_add_counter(
         self, user_input: dict[str, Any] | None = None
@@ -217,7 +306,7 @@ def _settings_schema(options: dict[str, Any]) -> vol.Schema:
                 CONF_CLOSING, default=options.get(CONF_CLOSING, DEFAULT_CLOSING)
             ): TimeSelector(),
             vol.Required(
-                CONF_AUTO_EXPORT, default=options.get(CONF_AUTO_EXPORT, False)
+                CONF_AUTO_EXPORT, default=auto_export_on(options)
             ): BooleanSelector(),
             vol.Required(
                 CONF_WEBHOOK_LOCAL_ONLY,
@@ -255,15 +344,22 @@ def _legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def _sftp_schema(current: dict[str, Any]) -> vol.Schema:
-    """The SFTP server, its credentials (never shown again) and folder."""
+def _upload_schema(current: dict[str, Any]) -> vol.Schema:
+    """The server, its credentials (never shown again), folder and trust settings."""
     return vol.Schema(
         {
+            vol.Required(
+                CONF_PROTOCOL, default=current.get(CONF_PROTOCOL, UploadProtocol.SFTP)
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(UploadProtocol), translation_key=CONF_PROTOCOL
+                )
+            ),
             vol.Optional(
                 CONF_HOST, description={"suggested_value": current.get(CONF_HOST)}
             ): TextSelector(),
-            vol.Required(
-                CONF_PORT, default=current.get(CONF_PORT, DEFAULT_SFTP_PORT)
+            vol.Optional(
+                CONF_PORT, description={"suggested_value": current.get(CONF_PORT)}
             ): NumberSelector(
                 NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
             ),
@@ -281,5 +377,9 @@ def _sftp_schema(current: dict[str, Any]) -> vol.Schema:
                 CONF_REMOTE_DIR,
                 description={"suggested_value": current.get(CONF_REMOTE_DIR)},
             ): TextSelector(),
+            vol.Optional(
+                CONF_CA_CERTIFICATE,
+                description={"suggested_value": current.get(CONF_CA_CERTIFICATE)},
+            ): TextSelector(TextSelectorConfig(multiline=True)),
         }
     )

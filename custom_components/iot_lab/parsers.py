@@ -64,6 +64,71 @@ class Passage(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CsvIdentity:
+    """What the library's systems key a counter's CSV lines on; empty: not given."""
+
+    counter_id: str = ""
+    counter_name: str = ""
+    location: str = ""
+    site: str = ""
+    site_code: str = ""
+
+    def over(self, other: CsvIdentity) -> CsvIdentity:
+        """These fields, and the other's where these are empty."""
+        return CsvIdentity(
+            *(
+                mine or theirs
+                for mine, theirs in zip(self.fields(), other.fields(), strict=True)
+            )
+        )
+
+    def fields(self) -> tuple[str, str, str, str, str]:
+        """The five fields, in the CSV line's order."""
+        return (
+            self.counter_id,
+            self.counter_name,
+            self.location,
+            self.site,
+            self.site_code,
+        )
+
+
+CSV_IDENTITY_KEYS: Final = (
+    "counter_id",
+    "counter_name",
+    "location",
+    "site",
+    "site_code",
+)
+
+
+def csv_identity(data: object) -> CsvIdentity:
+    """Validate a counter's CSV identity (an announce's `csv` object, or the options).
+
+    Each field is optional text of at most 64 characters, with no comma (it would split
+    the CSV line) and no control character.
+    """
+    if not isinstance(data, dict) or set(data) - set(CSV_IDENTITY_KEYS):
+        raise ProtocolError(
+            f"CSV identity {shorten(data)} is not an object of {CSV_IDENTITY_KEYS}"
+        )
+    values = []
+    for key in CSV_IDENTITY_KEYS:
+        value = data.get(key, "")
+        if (
+            not isinstance(value, str)
+            or len(value) > MAX_NAME_LENGTH
+            or "," in value
+            or CONTROL_RE.search(value)
+        ):
+            raise ProtocolError(
+                f"CSV {key} {shorten(value)} is not plain text without commas"
+            )
+        values.append(value.strip())
+    return CsvIdentity(*values)
+
+
+@dataclass(frozen=True, slots=True)
 class BoardInfo:
     """The retained announce of a board."""
 
@@ -73,6 +138,8 @@ class BoardInfo:
     firmware: str
     capabilities: frozenset[str]
     """Members of `Capability` (or of an adopter's own enum for legacy boards)."""
+    csv: CsvIdentity = CsvIdentity()
+    """A door counter's CSV identity, when its announce gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +170,22 @@ def parse_info(board_id: str, payload: Payload) -> BoardInfo:
         name=text_field(data, "name", MAX_NAME_LENGTH, default=board_id),
         firmware=text_field(data, "fw", MAX_FIELD_LENGTH, default="unknown"),
         capabilities=caps,
+        csv=csv_identity(data["csv"]) if "csv" in data else CsvIdentity(),
     )
 
 
 def info_payload(info: BoardInfo) -> str:
     """Serialise an announce exactly as the firmware sends it."""
-    return json.dumps(
-        {
-            "id": info.board_id,
-            "model": info.model,
-            "name": info.name,
-            "fw": info.firmware,
-            "caps": sorted(info.capabilities),
-        },
-        separators=(",", ":"),
-    )
+    data: dict[str, object] = {
+        "id": info.board_id,
+        "model": info.model,
+        "name": info.name,
+        "fw": info.firmware,
+        "caps": sorted(info.capabilities),
+    }
+    if any(info.csv.fields()):
+        data["csv"] = dict(zip(CSV_IDENTITY_KEYS, info.csv.fields(), strict=True))
+    return json.dumps(data, separators=(",", ":"))
 
 
 def parse_status(payload: Payload) -> bool:

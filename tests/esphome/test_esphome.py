@@ -153,9 +153,10 @@ def _publishes(config: dict[str, Any]) -> list[Publish]:
 
 
 def _subscriptions(config: dict[str, Any]) -> list[tuple[str, str | None]]:
+    mqtt = config["mqtt"]
     return [
         (handler["topic"], handler.get("payload"))
-        for handler in config["mqtt"].get("on_message", [])
+        for handler in mqtt.get("on_message", []) + mqtt.get("on_json_message", [])
     ]
 
 
@@ -255,10 +256,13 @@ def test_every_subscription_is_a_command_of_its_caps(
         for command in COMMANDS_OF.get(Capability(capability), ())
     }
     listened: set[Command] = set()
+    own_totals = protocol.channel_topic(BASE, board_id, Channel.COUNTER)
     for topic, payload in _subscriptions(config):
         if topic == "homeassistant/status":
             assert payload == "online"  # re-announce when Home Assistant restarts
             continue
+        if topic == own_totals and Capability.COUNTER in info.capabilities:
+            continue  # its own retained totals, read back once after a reboot
         assert topic in allowed, topic
         listened.add(allowed[topic])
         if allowed[topic] is Command.LED:
@@ -277,6 +281,13 @@ def test_every_capability_is_produced_by_a_board(
         *(_info(config).capabilities for config in resolved.values())
     )
     assert produced == set(Capability)
+
+
+def test_door_counter_announces_a_complete_csv_identity(
+    resolved: dict[str, dict[str, Any]],
+) -> None:
+    info = _info(resolved["door-counter.yaml"])
+    assert all(info.csv.fields()), info.csv
 
 
 def test_door_counter_uses_the_tested_direction_header(

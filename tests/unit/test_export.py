@@ -10,6 +10,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -29,6 +30,7 @@ from custom_components.iot_lab.const import (
     DOMAIN,
     SERVICE_EXPORT_COUNTS,
 )
+from custom_components.iot_lab.export import auto_export_on
 
 from .conftest import Fire, SftpServer, load_fixture
 
@@ -88,11 +90,17 @@ async def _count(
 async def _door_device(hass: HomeAssistant, entry: MockConfigEntry, fire: Fire) -> str:
     await fire(DOOR, "info", load_fixture("info_counter.json"), retain=True)
     await fire(DOOR, "status", "online", retain=True)
+    return (await _door_device_of(hass, entry)).id
+
+
+async def _door_device_of(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> dr.DeviceEntry:
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"iot_lab/{DOOR}"), entry.entry_id
     )
     assert device is not None
-    return device.id
+    return device
 
 
 async def _export(hass: HomeAssistant, device_id: str, day: date | None = DAY) -> Any:
@@ -104,7 +112,7 @@ async def _export(hass: HomeAssistant, device_id: str, day: date | None = DAY) -
     )
 
 
-async def test_export_writes_one_line_per_half_hour_idempotently(
+async def test_export_holds_the_periods_that_have_ended_once_each(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     mqtt_mock: Any,
@@ -120,13 +128,24 @@ async def test_export_writes_one_line_per_half_hour_idempotently(
         hass.config.path("iot_lab", "exports", "23_11_2026_counterdata-door-1.csv")
     )
     assert response == {"files": [str(path)]}
+    # At 13:45 the 13:30-14:00 period is still running: nothing said about it yet.
     lines = path.read_text().splitlines()
-    assert len(lines) == 22
+    assert len(lines) == 11
     assert lines[0] == "2026-11-23,08:30:00,4,1,door-1,Library entrance,,,"
-    assert lines[11] == "2026-11-23,14:00:00,6,5,door-1,Library entrance,,,"
-    assert lines[-1] == "2026-11-23,19:00:00,0,0,door-1,Library entrance,,,"
+    assert lines[-1] == "2026-11-23,13:30:00,0,0,door-1,Library entrance,,,"
     await _export(hass, device_id)
-    assert path.read_text().splitlines() == lines
+    assert path.read_text().splitlines() == lines  # written again, never twice
+    freezer.move_to(_local("14:00"))
+    await _export(hass, device_id)
+    grown = path.read_text().splitlines()
+    assert grown == [*lines, "2026-11-23,14:00:00,6,5,door-1,Library entrance,,,"]
+    # The next morning, the past day's file holds the whole day.
+    freezer.move_to(_local("14:00") + timedelta(days=1))
+    await _export(hass, device_id)
+    whole = path.read_text().splitlines()
+    assert whole[:12] == grown
+    assert len(whole) == 22
+    assert whole[-1] == "2026-11-23,19:00:00,0,0,door-1,Library entrance,,,"
 
 
 async def test_export_of_a_csv_counter_keeps_its_fields(
@@ -201,10 +220,13 @@ async def test_failed_upload_keeps_file_raises_issue_and_retries(
     local = Path(response["files"][0])
     assert local.exists()
     assert entry.runtime_data.store.uploads.pending == {str(local)}
-    issue_id = f"sftp_upload_failed_{entry.entry_id}"
-    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
-    assert "SFTP upload of 1 file(s) to 127.0.0.1 failed, kept for the next run" in (
-        caplog.text
+    issue_id = f"upload_failed_{entry.entry_id}"
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "login_refused"
+    assert (
+        "SFTP upload of 1 file(s) to 127.0.0.1 failed (login_refused), kept for the next run"
+        in caplog.text
     )
     # The password is fixed: the next run sends what was kept and clears the issue.
     hass.config_entries.async_update_entry(entry, options=_sftp_options(port))
@@ -228,3 +250,83 @@ async def test_pending_uploads_survive_a_restart(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.runtime_data.store.uploads.pending == set(response["files"])
+
+
+async def test_counter_identity_announced_then_set_by_the_librarian(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+) -> None:
+    """Lines complete like the library's: the board announces its identity, the
+    librarian corrects a field in the options, the other fields stay the board's."""
+    entry = await _setup(hass, {CONF_OPENING: "08:00:00", CONF_CLOSING: "09:00:00"})
+    info = json.loads(load_fixture("info_counter.json"))
+    info["csv"] = {
+        "counter_id": "ALLI1",
+        "counter_name": "Counter A",
+        "location": "RDCentre",
+        "site": "Alliance",
+        "site_code": "ALLI",
+    }
+    await fire(DOOR, "info", json.dumps(info), retain=True)
+    device_id = (await _door_device_of(hass, entry)).id
+    await _count(hass, freezer, fire, "08:10", (0, 0))
+    await _count(hass, freezer, fire, "08:20", (12, 9))
+    freezer.move_to(_local("10:00"))
+    path = Path((await _export(hass, device_id))["files"][0])
+    assert path.read_text() == (
+        "2026-11-23,08:30:00,12,9,ALLI1,Counter A,RDCentre,Alliance,ALLI\n"
+        "2026-11-23,09:00:00,0,0,ALLI1,Counter A,RDCentre,Alliance,ALLI\n"
+    )
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "csv_identity"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"board": DOOR}
+    )
+    assert result["step_id"] == "csv_identity_fields"
+    shown = result["data_schema"]({})
+    assert shown == {}  # suggested values only: an empty field keeps the board's
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"location": "Ground, floor"}
+    )
+    assert result["errors"] == {"base": "invalid_csv_identity"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"location": "RDC Nord", "site_code": ""}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["csv_identities"] == {DOOR: {"location": "RDC Nord"}}
+    await fire(DOOR, "info", json.dumps(info), retain=True)  # the entry was reloaded
+    path = Path((await _export(hass, device_id))["files"][0])
+    assert path.read_text().splitlines()[0] == (
+        "2026-11-23,08:30:00,12,9,ALLI1,Counter A,RDC Nord,Alliance,ALLI"
+    )
+
+
+async def test_identity_step_without_a_counter(
+    hass: HomeAssistant, mqtt_mock: Any
+) -> None:
+    entry = await _setup(hass, {})
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "csv_identity"}
+    )
+    assert result == result | {"type": FlowResultType.ABORT, "reason": "no_counter"}
+
+
+@pytest.mark.parametrize(
+    ("options", "on"),
+    [
+        ({}, False),
+        (_sftp_options(22), True),  # a server set: on by default
+        ({**_sftp_options(22), CONF_AUTO_EXPORT: False}, False),  # the user's choice
+    ],
+)
+def test_auto_export_is_on_by_default_once_a_server_is_set(
+    options: dict[str, Any], on: bool
+) -> None:
+    assert auto_export_on(options) is on

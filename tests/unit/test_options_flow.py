@@ -77,12 +77,19 @@ async def test_sftp_settings_are_tried_before_saving(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], base | {CONF_PASSWORD: "wrong"}
     )
+    assert result["errors"] == {"base": "login_refused"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], base | {CONF_PORT: 1, CONF_PASSWORD: "s3cret"}
+    )
     assert result["errors"] == {"base": "cannot_connect"}
     good = base | {CONF_PASSWORD: "s3cret", CONF_REMOTE_DIR: "exports"}
     result = await hass.config_entries.options.async_configure(result["flow_id"], good)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert setup_integration.options[CONF_SFTP] == good
+    saved = setup_integration.options[CONF_SFTP]
+    # The server's host key is trusted from now on.
+    assert saved == good | {"protocol": "sftp", "host_key": saved["host_key"]}
+    assert saved["host_key"].startswith("ssh-ed25519 ")
 
 
 async def test_empty_host_turns_upload_off(
@@ -145,6 +152,7 @@ async def test_menu_hides_removal_without_counters(
     result = await hass.config_entries.options.async_init(setup_integration.entry_id)
     assert result["menu_options"] == [
         "settings",
+        "csv_identity",
         "legacy_topics",
         "sftp",
         "add_counter",

@@ -811,3 +811,41 @@ def test_decode_message_topics() -> None:
     refusal = protocol.decode_message("iot_lab", "iot_lab/LAB/light", "1")
     assert isinstance(refusal, Refusal)
     assert (refusal.board_id, refusal.kind) == (protocol.INVALID_TOPIC, "topic")
+
+
+def test_announce_may_give_the_counters_csv_identity() -> None:
+    identity = {
+        "counter_id": "ALLI1",
+        "counter_name": "Counter A",
+        "location": "RDCentre",
+        "site": "Alliance",
+        "site_code": "ALLI",
+    }
+    payload = json.dumps(
+        {"id": "door-1", "name": "Entrance", "caps": ["counter"], "csv": identity}
+    )
+    info = protocol.parse_info("door-1", payload)
+    assert info.csv == protocol.CsvIdentity(*identity.values())
+    assert protocol.parse_info("door-1", protocol.info_payload(info)) == info
+    partial = protocol.parse_info(
+        "door-1",
+        json.dumps({"id": "door-1", "caps": ["counter"], "csv": {"site": "A"}}),
+    )
+    assert partial.csv == protocol.CsvIdentity(site="A")
+
+
+@pytest.mark.parametrize(
+    "csv",
+    [
+        {"site": "Alliance, Nord"},  # a comma would split the CSV line
+        {"site": "a\nb"},
+        {"site": "x" * 65},
+        {"site": 3},
+        {"room": "12"},
+        ["ALLI1"],
+    ],
+)
+def test_announce_with_a_broken_csv_identity_is_refused(csv: object) -> None:
+    payload = json.dumps({"id": "door-1", "caps": ["counter"], "csv": csv})
+    with pytest.raises(protocol.ProtocolError, match="CSV"):
+        protocol.parse_info("door-1", payload)
