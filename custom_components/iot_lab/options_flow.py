@@ -8,50 +8,40 @@ from typing import Any
 
 import asyncssh
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-    TimeSelector,
 )
 import probatio as vol
 
-from . import csvline, legacy
+from . import csvline
+from .board import Board
 from .const import (
-    CONF_AUTO_EXPORT,
     CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
     CONF_CSV_IDENTITIES,
     CONF_HOST_KEY,
-    CONF_LEGACY,
     CONF_LEGACY_TOPICS,
-    CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
-    CONF_PROTOCOL,
-    CONF_REMOTE_DIR,
     CONF_SFTP,
-    CONF_WEBHOOK_LOCAL_ONLY,
-    DEFAULT_CLOSING,
-    DEFAULT_OFFLINE_GRACE,
-    DEFAULT_OPENING,
 )
-from .export import auto_export_on, csv_identity_of
+from .export import csv_identity_of
+from .hub import IotLabHub
 from .legacy import LegacyTopics
+from .options_forms import legacy_topic_errors, settings_schema, upload_schema
 from .parsers import CSV_IDENTITY_KEYS, Capability, csv_identity
 from .payload import ProtocolError
-from .upload import UploadProtocol, UploadRefusedError, UploadSettings, async_check
+from .upload import UploadRefusedError, UploadSettings, async_check
 
 CONF_COUNTER_ID = "counter_id"
 CONF_BOARD = "board"
@@ -80,6 +70,13 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         counters: dict[str, str] = self.config_entry.options.get(CONF_CSV_COUNTERS, {})
         return counters
 
+    def _announced_boards(self) -> list[Board]:
+        """The entry's boards, when it is loaded (none otherwise)."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return []
+        hub: IotLabHub = self.config_entry.runtime_data
+        return hub.announced_boards
+
     def _save(self, **changes: Any) -> ConfigFlowResult:
         return self.async_create_entry(data={**self.config_entry.options, **changes})
 
@@ -94,7 +91,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
             else:
                 return self._save(**user_input)
         options = {**self.config_entry.options, **(user_input or {})}
-        schema = _settings_schema(options)
+        schema = settings_schema(options)
         return self.async_show_form(
             step_id="settings", data_schema=schema, errors=errors
         )
@@ -106,7 +103,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             topics = {key: str(value).strip() for key, value in user_input.items()}
-            if not (errors := _legacy_topic_errors(topics)):
+            if not (errors := legacy_topic_errors(topics)):
                 return self._save(**{CONF_LEGACY_TOPICS: topics})
         saved = self.config_entry.options.get(CONF_LEGACY_TOPICS, {})
         current = {**asdict(LegacyTopics.from_options(saved)), **(user_input or {})}
@@ -151,7 +148,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
                     saved = {**user_input, CONF_HOST_KEY: checked.host_key or ""}
                     return self._save(**{CONF_SFTP: saved})
         current = user_input or self.config_entry.options.get(CONF_SFTP) or {}
-        schema = _upload_schema(current)
+        schema = upload_schema(current)
         return self.async_show_form(step_id="sftp", data_schema=schema, errors=errors)
 
     async def async_step_csv_identity(
@@ -160,7 +157,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         """Choose the door counter whose CSV identity to set."""
         counters = {
             board.board_id: board.info.name if board.info else board.board_id
-            for board in self.config_entry.runtime_data.announced_boards
+            for board in self._announced_boards()
             if Capability.COUNTER in board.capabilities
         }
         if not counters:
@@ -290,96 +287,3 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
                 }
             ),
         )
-
-
-def _settings_schema(options: dict[str, Any]) -> vol.Schema:
-    """Legacy boards, opening hours, export, webhooks, offline grace period."""
-    return vol.Schema(
-        {
-            vol.Required(
-                CONF_LEGACY, default=options.get(CONF_LEGACY, True)
-            ): BooleanSelector(),
-            vol.Required(
-                CONF_OPENING, default=options.get(CONF_OPENING, DEFAULT_OPENING)
-            ): TimeSelector(),
-            vol.Required(
-                CONF_CLOSING, default=options.get(CONF_CLOSING, DEFAULT_CLOSING)
-            ): TimeSelector(),
-            vol.Required(
-                CONF_AUTO_EXPORT, default=auto_export_on(options)
-            ): BooleanSelector(),
-            vol.Required(
-                CONF_WEBHOOK_LOCAL_ONLY,
-                default=options.get(CONF_WEBHOOK_LOCAL_ONLY, True),
-            ): BooleanSelector(),
-            vol.Required(
-                CONF_OFFLINE_GRACE,
-                default=options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1,
-                    max=1440,
-                    step=1,
-                    unit_of_measurement="min",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
-        }
-    )
-
-
-def _legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:
-    """A field's error when its topic is not one or is given twice."""
-    errors: dict[str, str] = {}
-    seen: set[str] = set()
-    for key, topic in topics.items():
-        try:
-            legacy.validate_topic(topic)
-        except ProtocolError:
-            errors[key] = "invalid_topic"
-            continue
-        if topic in seen:
-            errors[key] = "duplicate_topic"
-        seen.add(topic)
-    return errors
-
-
-def _upload_schema(current: dict[str, Any]) -> vol.Schema:
-    """The server, its credentials (never shown again), folder and trust settings."""
-    return vol.Schema(
-        {
-            vol.Required(
-                CONF_PROTOCOL, default=current.get(CONF_PROTOCOL, UploadProtocol.SFTP)
-            ): SelectSelector(
-                SelectSelectorConfig(
-                    options=list(UploadProtocol), translation_key=CONF_PROTOCOL
-                )
-            ),
-            vol.Optional(
-                CONF_HOST, description={"suggested_value": current.get(CONF_HOST)}
-            ): TextSelector(),
-            vol.Optional(
-                CONF_PORT, description={"suggested_value": current.get(CONF_PORT)}
-            ): NumberSelector(
-                NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
-            ),
-            vol.Optional(
-                CONF_USERNAME,
-                description={"suggested_value": current.get(CONF_USERNAME)},
-            ): TextSelector(),
-            vol.Optional(CONF_PASSWORD): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.PASSWORD)
-            ),
-            vol.Optional(CONF_PRIVATE_KEY): TextSelector(
-                TextSelectorConfig(multiline=True)
-            ),
-            vol.Optional(
-                CONF_REMOTE_DIR,
-                description={"suggested_value": current.get(CONF_REMOTE_DIR)},
-            ): TextSelector(),
-            vol.Optional(
-                CONF_CA_CERTIFICATE,
-                description={"suggested_value": current.get(CONF_CA_CERTIFICATE)},
-            ): TextSelector(TextSelectorConfig(multiline=True)),
-        }
-    )

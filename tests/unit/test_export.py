@@ -330,3 +330,15 @@ def test_auto_export_is_on_by_default_once_a_server_is_set(
     options: dict[str, Any], on: bool
 ) -> None:
     assert auto_export_on(options) is on
+
+
+async def test_identity_step_of_an_entry_not_loaded(
+    hass: HomeAssistant, mqtt_mock: Any
+) -> None:
+    entry = await _setup(hass, {})
+    await hass.config_entries.async_unload(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "csv_identity"}
+    )
+    assert result["reason"] == "no_counter"

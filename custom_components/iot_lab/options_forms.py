@@ -1,0 +1,133 @@
+"""The forms of the options flow: their schemas and the checks that need no server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+    TimeSelector,
+)
+import probatio as vol
+
+from . import legacy
+from .const import (
+    CONF_AUTO_EXPORT,
+    CONF_CA_CERTIFICATE,
+    CONF_CLOSING,
+    CONF_LEGACY,
+    CONF_OFFLINE_GRACE,
+    CONF_OPENING,
+    CONF_PRIVATE_KEY,
+    CONF_PROTOCOL,
+    CONF_REMOTE_DIR,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_CLOSING,
+    DEFAULT_OFFLINE_GRACE,
+    DEFAULT_OPENING,
+)
+from .export import auto_export_on
+from .payload import ProtocolError
+from .upload import UploadProtocol
+
+
+def settings_schema(options: dict[str, Any]) -> vol.Schema:
+    """Legacy boards, opening hours, export, webhooks, offline grace period."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_LEGACY, default=options.get(CONF_LEGACY, True)
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_OPENING, default=options.get(CONF_OPENING, DEFAULT_OPENING)
+            ): TimeSelector(),
+            vol.Required(
+                CONF_CLOSING, default=options.get(CONF_CLOSING, DEFAULT_CLOSING)
+            ): TimeSelector(),
+            vol.Required(
+                CONF_AUTO_EXPORT, default=auto_export_on(options)
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_WEBHOOK_LOCAL_ONLY,
+                default=options.get(CONF_WEBHOOK_LOCAL_ONLY, True),
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_OFFLINE_GRACE,
+                default=options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1,
+                    max=1440,
+                    step=1,
+                    unit_of_measurement="min",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+        }
+    )
+
+
+def legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:
+    """A field's error when its topic is not one or is given twice."""
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    for key, topic in topics.items():
+        try:
+            legacy.validate_topic(topic)
+        except ProtocolError:
+            errors[key] = "invalid_topic"
+            continue
+        if topic in seen:
+            errors[key] = "duplicate_topic"
+        seen.add(topic)
+    return errors
+
+
+def upload_schema(current: dict[str, Any]) -> vol.Schema:
+    """The server, its credentials (never shown again), folder and trust settings."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_PROTOCOL, default=current.get(CONF_PROTOCOL, UploadProtocol.SFTP)
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(UploadProtocol), translation_key=CONF_PROTOCOL
+                )
+            ),
+            vol.Optional(
+                CONF_HOST, description={"suggested_value": current.get(CONF_HOST)}
+            ): TextSelector(),
+            vol.Optional(
+                CONF_PORT, description={"suggested_value": current.get(CONF_PORT)}
+            ): NumberSelector(
+                NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
+            ),
+            vol.Optional(
+                CONF_USERNAME,
+                description={"suggested_value": current.get(CONF_USERNAME)},
+            ): TextSelector(),
+            vol.Optional(CONF_PASSWORD): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+            vol.Optional(CONF_PRIVATE_KEY): TextSelector(
+                TextSelectorConfig(multiline=True)
+            ),
+            vol.Optional(
+                CONF_REMOTE_DIR,
+                description={"suggested_value": current.get(CONF_REMOTE_DIR)},
+            ): TextSelector(),
+            vol.Optional(
+                CONF_CA_CERTIFICATE,
+                description={"suggested_value": current.get(CONF_CA_CERTIFICATE)},
+            ): TextSelector(TextSelectorConfig(multiline=True)),
+        }
+    )
