@@ -13,14 +13,10 @@ import time
 from types import FrameType
 from urllib.parse import urlsplit
 
-from .dashboard import save_dashboard
 from .harness import run_stack
-from .hass_api import boards
 from .processes import ROOT, HarnessError, Stack
 
 DEMO_DIR = ROOT / ".demo"
-REFRESH_EVERY = 10
-LOGGER = logging.getLogger(__name__)
 
 
 class StopSignalError(Exception):
@@ -125,20 +121,10 @@ IoT Lab demo is ready after {time.monotonic() - began:.0f} s.
 """,
                 flush=True,
             )
-            known = boards(demo.api)
-            next_refresh = time.monotonic() + REFRESH_EVERY
             while True:
                 for service in stack.services:
                     service.check_alive()
                 time.sleep(1)
-                if time.monotonic() > next_refresh:
-                    # Boards of older firmware appear with their first reading.
-                    next_refresh = time.monotonic() + REFRESH_EVERY
-                    current = boards(demo.api)
-                    if current != known:
-                        save_dashboard(demo.api, current)
-                        LOGGER.info("dashboard updated: %d boards", len(current))
-                        known = current
     except StopSignalError:
         print("\n[demo] stopping...", flush=True)
     except HarnessError as err:

@@ -5,7 +5,7 @@ configuration generated from `demo/config_template/`, and the board simulator, e
 child process stopped by its pid (`processes.py`). Home Assistant is set up the way a user
 would (`hass_api.py`): the onboarding API creates the owner, config flows add the MQTT and
 IoT Lab entries, and the WebSocket API creates a long-lived token and the dashboard
-(`dashboard.py`, from `demo/dashboard.yaml`).
+(`dashboard.py`: a dashboard on IoT Lab's own strategy, as a user would add it).
 """
 
 from __future__ import annotations

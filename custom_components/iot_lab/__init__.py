@@ -19,6 +19,7 @@ from .const import (
     PLATFORMS,
 )
 from .export import async_start_auto_export, auto_export_on
+from .frontend import async_register_strategy
 from .hub import IotLabConfigEntry, IotLabHub
 from .legacy import LegacyTopics
 from .protocol import board_id_of_key
@@ -31,8 +32,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the service actions, whether or not an entry is loaded."""
+    """Register the service actions and the dashboard strategy, entry or not."""
     async_setup_services(hass)
+    await async_register_strategy(hass)
     return True
 
 

@@ -10,7 +10,10 @@ import tempfile
 from playwright.sync_api import Page, expect, sync_playwright
 import pytest
 
+from benchmarks.publisher import connect
+from custom_components.iot_lab import protocol
 from iot_lab_sim.harness import Demo
+from iot_lab_sim.hass_api import wait_for_entities
 
 from .conftest import SCREENSHOTS, wait_state
 
@@ -104,3 +107,58 @@ def test_brand_icon_on_the_integrations_page(demo: Demo, page: Page) -> None:
     assert icon.evaluate("img => img.naturalWidth") in (256, 512)
     card.screenshot(path=SCREENSHOTS / "integration-card.png")
     page.screenshot(path=SCREENSHOTS / "integrations.png")
+
+
+def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
+    demo: Demo, page: Page
+) -> None:
+    """The dashboard is IoT Lab's strategy: every board with live values, a board
+    announced after the page loaded appears on reload, and the console stays clean."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.goto(f"{demo.url}{demo.dashboard}")
+    expect(page.locator("hui-gauge-card").first).to_be_visible(timeout=60_000)
+    # Offered in the new-dashboard dialog, as a custom strategy.
+    offered = page.evaluate("(window.customStrategies || []).map(s => s.type)")
+    assert "iot-lab" in offered
+    for board in demo.api.iot_lab_devices().values():
+        name = board.get("name_by_user") or board["name"]
+        expect(page.get_by_text(name).first).to_be_attached(timeout=30_000)
+    # Live values, not placeholders: a reading on the gauge, no missing entity.
+    expect(page.locator("hui-gauge-card").first).to_contain_text("%")
+    assert page.locator("hui-warning").count() == 0
+    page.screenshot(path=SCREENSHOTS / "3-strategy-dashboard.png")
+
+    late = "climate-late"
+    client = connect(demo.broker_port)
+    info = protocol.BoardInfo(
+        late,
+        "climate-dht11",
+        "Climate corner late",
+        "1.0.0",
+        frozenset({protocol.Capability.TEMPERATURE, protocol.Capability.HUMIDITY}),
+    )
+    try:
+        for channel, payload in (
+            ("info", protocol.info_payload(info)),
+            ("status", "online"),
+        ):
+            client.publish(f"iot_lab/{late}/{channel}", payload, qos=1, retain=True)
+        wait_for_entities(demo.api, [f"{late}_temperature"], 30)
+        page.reload()
+        card = page.locator("hui-glance-card", has_text="Climate corner late").first
+        expect(card).to_be_visible(timeout=60_000)
+        # And it is live: a reading shows without reloading again.
+        client.publish(f"iot_lab/{late}/temperature", "19.5", qos=1)
+        expect(card.get_by_text("19.5 °C")).to_be_visible(timeout=15_000)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    assert errors == []

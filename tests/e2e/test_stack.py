@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.request
 
 import pytest
 
@@ -143,19 +144,15 @@ def test_a_board_of_older_firmware_appears(demo: Demo) -> None:
     assert 0 <= float(raw) <= 4095
 
 
-def test_dashboard_shows_the_boards(demo: Demo, entities: dict[str, str]) -> None:
+def test_dashboard_is_the_integrations_strategy(demo: Demo) -> None:
+    """What a user gets by picking IoT Lab in the new-dashboard dialog; the browser test
+    checks what it shows."""
     config = demo.api.ws("lovelace/config", url_path="iot-lab")
-    text = json.dumps(config)
-    for unique_id in ("lab-1_light_level", "lab-1_led", "lab-1_oled"):
-        assert entities[unique_id] in text
-    assert entities["climate-1_temperature"] in text
-    assert entities["door-1_occupancy"] in text
-    for unique_id in (
-        "lab-1_light_low_alert",
-        "climate-1_temperature_high_alert",
-        "door-1_occupancy_high_alert",
-    ):
-        assert entities[unique_id] in text
+    assert config == {"strategy": {"type": "custom:iot-lab"}}
+    with urllib.request.urlopen(f"{demo.url}/iot_lab/iot-lab-strategy.js") as module:
+        assert module.status == 200
+        assert "max-age" in module.headers["Cache-Control"]
+        assert b"ll-strategy-dashboard-iot-lab" in module.read()
 
 
 def test_the_http_csv_counter_counts_through_its_webhook(demo: Demo) -> None:

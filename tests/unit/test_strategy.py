@@ -1,0 +1,159 @@
+"""The dashboard strategy's JavaScript, run with Node on a made-up Home Assistant.
+
+The browser stage (tests/e2e/test_browser.py) shows it on the real frontend; here each
+option and board kind is checked quickly and exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+
+from custom_components.iot_lab.frontend import STRATEGY_FILE
+
+RUNNER = Path(__file__).with_name("strategy_run.mjs")
+BOARDS = {
+    "dev-light": (
+        "Lab bench 1",
+        "room-a",
+        {
+            "light_level": "sensor.lab_bench_1_light_level",
+            "light_raw": "sensor.lab_bench_1_light_raw",
+            "led": "switch.lab_bench_1_led",
+            "oled": "text.lab_bench_1_oled",
+            "light_low_alert": "binary_sensor.lab_bench_1_light_low",
+        },
+    ),
+    "dev-climate": (
+        "Climate corner 1",
+        None,
+        {
+            "temperature": "sensor.climate_corner_1_temperature",
+            "humidity": "sensor.climate_corner_1_humidity",
+        },
+    ),
+    "dev-door": (
+        "Library entrance 1",
+        "room-a",
+        {
+            "occupancy": "sensor.library_entrance_1_occupancy",
+            "entries_today": "sensor.library_entrance_1_entries_today",
+            "passage": "event.library_entrance_1_passage",
+        },
+    ),
+}
+DEVICE_CLASS_ROLES = {"temperature", "humidity", "connectivity"}
+
+
+def _hass(language: str = "en") -> dict[str, Any]:
+    entities: dict[str, Any] = {}
+    states: dict[str, Any] = {}
+    devices: dict[str, Any] = {}
+    for device_id, (name, area, own) in BOARDS.items():
+        devices[device_id] = {"name": name, "name_by_user": None, "area_id": area}
+        roles = {**own, "connectivity": f"binary_sensor.{device_id}_connectivity"}
+        for role, entity_id in roles.items():
+            by_class = role in DEVICE_CLASS_ROLES
+            entities[entity_id] = {
+                "entity_id": entity_id,
+                "device_id": device_id,
+                "platform": "iot_lab",
+                "translation_key": None if by_class else role,
+            }
+            states[entity_id] = {
+                "attributes": {"device_class": role} if by_class else {}
+            }
+    entities["sensor.other"] = {
+        "entity_id": "sensor.other",
+        "device_id": "x",
+        "platform": "mqtt",
+    }
+    return {
+        "entities": entities,
+        "states": states,
+        "devices": devices,
+        "areas": {"room-a": {"name": "Room A"}},
+        "locale": {"language": language},
+    }
+
+
+def _generate(config: dict[str, Any], hass: dict[str, Any]) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip(
+            "no Node.js on this machine (the browser stage still runs the strategy)"
+        )
+    result = subprocess.run(
+        [node, str(RUNNER), STRATEGY_FILE.as_uri()],
+        input=json.dumps({"config": config, "hass": hass}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def _texts(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def test_one_view_with_a_section_per_board_kind() -> None:
+    out = _generate({"type": "custom:iot-lab"}, _hass())
+    assert out["registered"] == [
+        {
+            "type": "iot-lab",
+            "strategyType": "dashboard",
+            "name": "IoT Lab",
+            "description": out["registered"][0]["description"],
+        }
+    ]
+    (view,) = out["dashboard"]["views"]
+    assert (view["path"], view["type"]) == ("lab", "sections")
+    headings = [section["cards"][0]["heading"] for section in view["sections"]]
+    assert headings == ["Light boards", "Climate boards", "Door counters", "Alerts"]
+    text = _texts(view)
+    for entity_id in (
+        "sensor.lab_bench_1_light_level",
+        "switch.lab_bench_1_led",
+        "text.lab_bench_1_oled",
+        "sensor.climate_corner_1_temperature",
+        "sensor.library_entrance_1_occupancy",
+        "event.library_entrance_1_passage",
+        "binary_sensor.lab_bench_1_light_low",
+        "binary_sensor.dev-door_connectivity",
+    ):
+        assert entity_id in text
+    assert "Lab bench 1: what the board shows" in text
+    assert "Mean temperature today" in text
+    assert "sensor.other" not in text
+
+
+def test_options_kinds_views_and_mean_period_in_french() -> None:
+    hass = _hass("fr")
+    out = _generate(
+        {"kinds": ["climate", "door"], "views": "kind", "mean_period": "week"}, hass
+    )
+    views = out["dashboard"]["views"]
+    assert [view["path"] for view in views] == ["climate", "door"]
+    assert "Température moyenne de la semaine" in _texts(views[0])
+    assert "lab_bench_1" not in _texts(views)
+    by_area = _generate({"views": "area"}, hass)["dashboard"]["views"]
+    assert [(view["title"], view["path"]) for view in by_area] == [
+        ("Room A", "room-a"),
+        ("Sans pièce", "no-area"),
+    ]
+    assert "climate_corner_1" in _texts(by_area[1])
+    assert "climate_corner_1" not in _texts(by_area[0])
+
+
+def test_no_board_yet() -> None:
+    hass = _hass()
+    hass["entities"] = {}
+    (view,) = _generate({}, hass)["dashboard"]["views"]
+    assert "No IoT Lab board yet" in _texts(view)
