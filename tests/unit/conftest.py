@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-import datetime as dt
 from datetime import UTC, datetime
-import ipaddress
 import json
 import os
 from pathlib import Path
@@ -15,10 +13,6 @@ import sys
 from typing import Any
 
 import asyncssh
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from homeassistant.components.number import (
     ATTR_VALUE,
     DOMAIN as NUMBER_DOMAIN,
@@ -37,6 +31,7 @@ from pytest_homeassistant_custom_component.common import (
 # `custom_components` package, which would otherwise shadow ours.
 import custom_components.iot_lab  # noqa: F401
 from custom_components.iot_lab.const import CONF_BASE_TOPIC, DOMAIN
+from tests.certificates import certificate_authority, pem, server_certificate
 
 # Property tests: 2,000 examples per parser in CI, the same ones on every run (derandomized,
 # no example database), so a result never depends on the run; HYPOTHESIS_PROFILE=slow
@@ -218,13 +213,6 @@ async def sftp_server(
     await server.wait_closed()
 
 
-def _validity() -> tuple[datetime, datetime]:
-    """Certificates valid whatever the clock says: OpenSSL checks them against the real
-    clock (or faketime's), not the frozen one of the tests. Built through the module at
-    call time, so that they are the frozen clock's own datetime class."""
-    return dt.datetime(2000, 1, 1, tzinfo=UTC), dt.datetime(9999, 12, 31, tzinfo=UTC)
-
-
 FTPS_SERVER = Path(__file__).with_name("ftps_server.py")
 
 
@@ -240,83 +228,12 @@ class FtpsServer:
     """PEM of a CA that signed nothing of this server's."""
 
 
-def _certificate_authority(
-    name: str,
-) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(_validity()[0])
-        .not_valid_after(_validity()[1])
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                key_cert_sign=True,
-                crl_sign=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-        )
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert
-
-
-def _server_certificate(
-    ca_key: ec.EllipticCurvePrivateKey, ca: x509.Certificate
-) -> tuple[bytes, bytes]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(_validity()[0])
-        .not_valid_after(_validity()[1])
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return cert.public_bytes(serialization.Encoding.PEM), key_pem
-
-
 @pytest.fixture
 def ftps_server(tmp_path: Path, socket_enabled: None) -> Iterator[FtpsServer]:
     """User `library`, password `s3cret`; certificates made here for the test."""
-    ca_key, ca = _certificate_authority("IoT Lab test CA")
-    _, other_ca = _certificate_authority("Some other CA")
-    cert_pem, key_pem = _server_certificate(ca_key, ca)
+    ca_key, ca = certificate_authority("IoT Lab test CA")
+    _, other_ca = certificate_authority("Some other CA")
+    cert_pem, key_pem = server_certificate(ca_key, ca, "127.0.0.1")
     (tmp_path / "server.pem").write_bytes(cert_pem + key_pem)
     root = tmp_path / "ftps-root"
     root.mkdir()
@@ -331,8 +248,8 @@ def ftps_server(tmp_path: Path, socket_enabled: None) -> Iterator[FtpsServer]:
         yield FtpsServer(
             port=port,
             root=root,
-            ca=ca.public_bytes(serialization.Encoding.PEM).decode(),
-            other_ca=other_ca.public_bytes(serialization.Encoding.PEM).decode(),
+            ca=pem(ca).decode(),
+            other_ca=pem(other_ca).decode(),
         )
     finally:
         process.kill()
