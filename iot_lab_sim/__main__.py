@@ -13,7 +13,7 @@ from types import FrameType
 
 from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
 
-from .boards import CsvCounter, LightBoard, make_boards
+from .boards import ClimateBoard, CsvCounter, LightBoard, make_boards
 from .runner import LOGGER, BrokerSettings, SimClock, Simulator
 
 
@@ -57,6 +57,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="an HTTP CSV counter posting to a webhook URL (repeatable)",
     )
     parser.add_argument(
+        "--previous-firmware",
+        action="store_true",
+        help="light and climate boards send every reading (2 s, 30 s), as before the "
+        "firmware's send-on-change filters",
+    )
+    parser.add_argument(
         "--flash",
         type=Path,
         help="folder where light boards keep their LED and text across restarts",
@@ -83,10 +89,11 @@ def build(args: argparse.Namespace) -> Simulator:
     boards = make_boards(
         args.base_topic, args.boards, rng, legacy_boards=not args.no_legacy
     )
-    if args.flash is not None:
-        for board in boards:
-            if isinstance(board, LightBoard):
-                board.boot_from(args.flash / f"{board.info.board_id}.json")
+    for board in boards:
+        if isinstance(board, LightBoard | ClimateBoard):
+            board.previous_firmware = args.previous_firmware
+        if isinstance(board, LightBoard) and args.flash is not None:
+            board.boot_from(args.flash / f"{board.info.board_id}.json")
     counters = []
     for spec in args.webhook:
         counter_id, _, url = spec.partition("=")

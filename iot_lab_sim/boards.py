@@ -20,6 +20,8 @@ import secrets
 from custom_components.iot_lab import legacy, protocol
 from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel, Command
 
+from . import filters
+
 FIRMWARE = "sim-1.0.0"
 LOGGER = logging.getLogger(__package__)
 
@@ -108,6 +110,9 @@ class LightBoard(Board):
     oled: str = "IoT Lab"
     cloud: float = 0.0
     flash: Path | None = None
+    previous_firmware: bool = False
+    _filter: filters.SendOnChange = field(default_factory=filters.LIGHT.chain)
+    _last_sample: datetime = datetime.min
 
     def boot_from(self, flash: Path) -> None:
         """Take back the LED and the text kept in `flash`; keep them there from now on."""
@@ -139,12 +144,38 @@ class LightBoard(Board):
             Message(self.topic(Channel.OLED), self.oled, True),
         ]
 
-    def readings(self, now: datetime) -> list[Message]:
-        """Daylight with passing clouds, plus the LED's own glow, on 12 bits."""
-        self.cloud = max(0.0, min(0.8, self.cloud + self.rng.uniform(-0.15, 0.15)))
+    def due(self, now: datetime) -> list[Message]:
+        """Every sample since the last call through the firmware's filters.
+
+        With `previous_firmware`, a raw reading every 2 s instead, as the boards sent
+        before the filters.
+        """
+        every = (
+            filters.PREVIOUS_LIGHT_EVERY
+            if self.previous_firmware
+            else filters.LIGHT.sample_every
+        )
+        messages: list[Message] = []
+        if self.next_reading is None:
+            self.next_reading = now
+        while self.next_reading <= now:
+            at, self.next_reading = self.next_reading, self.next_reading + every
+            raw = self.sample(at)
+            if self.paused:
+                continue
+            sent = raw if self.previous_firmware else self._filter.sample(raw, at)
+            if sent is not None:
+                messages.append(Message(self.topic(Channel.LIGHT), str(round(sent))))
+        return messages
+
+    def sample(self, now: datetime) -> int:
+        """Daylight with passing clouds, plus the LED's own glow, ADC noise, on 12 bits."""
+        # Clouds pass over minutes: a step scaled to the time since the last sample.
+        step = 0.005 * ((now - self._last_sample).total_seconds() / 0.2) ** 0.5
+        self._last_sample = now
+        self.cloud = max(0.0, min(0.8, self.cloud + self.rng.uniform(-step, step)))
         light = 150 + 3600 * daylight(now) * (1 - self.cloud) + (200 if self.led else 0)
-        value = round(min(4095, max(0, light + self.rng.gauss(0, 25))))
-        return [Message(self.topic(Channel.LIGHT), str(value))]
+        return round(min(4095, max(0, light + self.rng.gauss(0, 25))))
 
     def command(self, topic: str, payload: str) -> list[Message]:
         """Switch the LED or show a text, then echo the new state."""
@@ -168,21 +199,58 @@ class ClimateBoard(Board):
 
     temperature: float = 21.0
     humidity: float = 45.0
+    previous_firmware: bool = False
+    _filters: tuple[filters.SendOnChange, filters.SendOnChange] = field(
+        default_factory=lambda: (
+            filters.CLIMATE_TEMPERATURE.chain(),
+            filters.CLIMATE_HUMIDITY.chain(),
+        )
+    )
 
-    def readings(self, now: datetime) -> list[Message]:
-        """DHT11 resolution: whole degrees and whole percents."""
+    def due(self, now: datetime) -> list[Message]:
+        """Every DHT11 reading since the last call, sent on change or heartbeat.
+
+        With `previous_firmware`, both readings every 30 s, as before the filters.
+        """
+        every = (
+            filters.PREVIOUS_CLIMATE_EVERY
+            if self.previous_firmware
+            else filters.CLIMATE_TEMPERATURE.sample_every
+        )
+        messages: list[Message] = []
+        if self.next_reading is None:
+            self.next_reading = now
+        while self.next_reading <= now:
+            at, self.next_reading = self.next_reading, self.next_reading + every
+            readings = self.sample(at, every)
+            for channel, value, chain in zip(
+                (Channel.TEMPERATURE, Channel.HUMIDITY),
+                readings,
+                self._filters,
+                strict=True,
+            ):
+                sent = value if self.previous_firmware else chain.sample(value, at)
+                if sent is not None and not self.paused:
+                    messages.append(Message(self.topic(channel), str(round(sent))))
+        return messages
+
+    def sample(self, now: datetime, every: timedelta) -> tuple[int, int]:
+        """One DHT11 reading: whole degrees and whole percents, drifting slowly."""
+        rate = every.total_seconds() / 30
         target = 19 + 4 * daylight(now)
-        self.temperature += 0.1 * (target - self.temperature) + self.rng.gauss(0, 0.2)
+        self.temperature += rate * 0.1 * (target - self.temperature) + self.rng.gauss(
+            0, 0.2 * rate**0.5
+        )
         self.humidity = min(
             90,
             max(
-                20, self.humidity + self.rng.gauss(0, 0.6) - 0.02 * (self.humidity - 45)
+                20,
+                self.humidity
+                + self.rng.gauss(0, 0.6 * rate**0.5)
+                - rate * 0.02 * (self.humidity - 45),
             ),
         )
-        return [
-            Message(self.topic(Channel.TEMPERATURE), str(round(self.temperature))),
-            Message(self.topic(Channel.HUMIDITY), str(round(self.humidity))),
-        ]
+        return round(self.temperature), round(self.humidity)
 
 
 OPENING = time(8, 0)
@@ -436,7 +504,6 @@ def make_boards(
                     frozenset({Capability.LIGHT, Capability.LED, Capability.OLED}),
                 ),
                 random.Random(rng.random()),
-                interval=timedelta(seconds=10),
             )
         )
         boards.append(

@@ -284,6 +284,9 @@ def add_iot_lab_entry(api: HomeAssistant, timeout: float = 20) -> str:
     LOGGER.warning("no IoT Lab discovery flow after %.0f s; adding it by hand", timeout)
     result = api.flow("iot_lab")
     result = api.flow_step(result["flow_id"], {"base_topic": "iot_lab"})
+    if result.get("reason") == "already_in_progress":
+        # A board announced itself meanwhile: confirm its discovery instead.
+        return add_iot_lab_entry(api, timeout)
     if result.get("type") != "create_entry":
         raise HarnessError(f"IoT Lab config flow did not finish: {result}")
     return "user"

@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, UnitOfTemperature
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -41,6 +41,10 @@ SENSORS: tuple[IotLabSensorEntityDescription, ...] = (
         capability=Capability.LIGHT,
         parts=(Part.LIGHT,),
         state_class=SensorStateClass.MEASUREMENT,
+        # The 12-bit reading is for calibration; the level is what users chart. Off by
+        # default, it writes nothing to the recorder (half of a light board's rows).
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda board: board.light.raw,
     ),
     IotLabSensorEntityDescription(

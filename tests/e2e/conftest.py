@@ -111,3 +111,11 @@ def retained(port: int, topic: str, timeout: float = 10) -> str | None:
         client.disconnect()
         client.loop_stop()
     return got.get("payload")
+
+
+def is_number(state: str) -> bool:
+    try:
+        float(state)
+    except ValueError:
+        return False
+    return True

@@ -24,7 +24,7 @@ from iot_lab_sim.harness import Demo, running_stack
 from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
 from iot_lab_sim.processes import HOST, Stack
 
-from .conftest import E2E_DIR, wait_until
+from .conftest import E2E_DIR, is_number, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -154,8 +154,8 @@ def test_board_killed_without_goodbye_goes_unavailable_then_returns(
     faulty: tuple[Stack, Demo, CounterTruth],
 ) -> None:
     stack, demo, truth = faulty
-    light = _entity(demo, "lab-1_light_raw")
-    wait_until(lambda: _states(demo, [light])[0], lambda s: s.isdigit())
+    light = _entity(demo, "lab-1_light_level")
+    wait_until(lambda: _states(demo, [light])[0], is_number)
     assert demo.simulator is not None
     # SIGKILL: no offline message; the broker sends each board's last will.
     demo.simulator.stop_signal = signal.SIGKILL
@@ -165,7 +165,7 @@ def test_board_killed_without_goodbye_goes_unavailable_then_returns(
     wait_until(lambda: _states(demo, [light])[0], lambda s: s == "unavailable")
     assert time.monotonic() - killed_at < 15 * 1.5  # within the keep-alive window
     demo.simulator = stack.start_simulator(demo.broker_port, *SIMULATOR)
-    wait_until(lambda: _states(demo, [light])[0], lambda s: s.isdigit(), timeout=30)
+    wait_until(lambda: _states(demo, [light])[0], is_number, timeout=30)
     # A reboot: what the first boot counted stays counted, and counting goes on.
     _assert_counts_exact(demo, truth)
 
@@ -177,7 +177,7 @@ def test_broker_killed_and_restarted_mid_stream(
     watched = [
         _entity(demo, unique_id)
         for unique_id in (
-            "lab-1_light_raw",
+            "lab-1_light_level",
             "climate-1_temperature",
             "door-1_occupancy",
         )

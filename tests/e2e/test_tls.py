@@ -164,13 +164,13 @@ def test_integration_works_through_a_tls_broker(
             for unique_id, entry in api.iot_lab_entities().items()
         },
         lambda found: (
-            {"lab-1_light_raw", "lab-1_led", "climate-1_temperature"} <= set(found)
+            {"lab-1_light_level", "lab-1_led", "climate-1_temperature"} <= set(found)
         ),
         timeout=60,
     )
     wait_until(
-        lambda: str(api.state(entities["lab-1_light_raw"])["state"]),
-        lambda state: state.isdigit(),
+        lambda: str(api.state(entities["lab-1_light_level"])["state"]),
+        lambda state: state.replace(".", "", 1).isdigit(),
         timeout=30,
     )
     led = entities["lab-1_led"]

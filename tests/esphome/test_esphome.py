@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
+from iot_lab_sim import filters
+
 from .host import load_protocol
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,6 +283,49 @@ def test_every_capability_is_produced_by_a_board(
         *(_info(config).capabilities for config in resolved.values())
     )
     assert produced == set(Capability)
+
+
+def _seconds(period: str) -> float:
+    number, unit = re.fullmatch(r"([0-9.]+)(ms|s|min)", period).groups()  # type: ignore[union-attr]
+    return float(number) * {"ms": 0.001, "s": 1, "min": 60}[unit]
+
+
+@pytest.mark.parametrize(
+    ("board", "sensor_path", "settings"),
+    [
+        ("light-oled.yaml", ("sensor", 0), filters.LIGHT),
+        (
+            "climate-dht11.yaml",
+            ("sensor", 0, "temperature"),
+            filters.CLIMATE_TEMPERATURE,
+        ),
+        ("climate-dht11.yaml", ("sensor", 0, "humidity"), filters.CLIMATE_HUMIDITY),
+    ],
+)
+def test_boards_send_on_change_as_the_simulator_models_it(
+    resolved: dict[str, dict[str, Any]],
+    board: str,
+    sensor_path: tuple[Any, ...],
+    settings: filters.Settings,
+) -> None:
+    """The firmware's filter chain and its defaults are the ones the simulator and the
+    benchmark count with (iot_lab_sim/filters.py)."""
+    config = resolved[board]
+    sensor: Any = config
+    for step in sensor_path:
+        sensor = sensor[step]
+    chain = sensor["filters"]
+    or_filter = chain[-1]["or"]
+    delta = next(f["delta"] for f in or_filter if "delta" in f)
+    heartbeat = next(f["heartbeat"] for f in or_filter if "heartbeat" in f)
+    assert float(delta) == settings.delta
+    assert _seconds(heartbeat) == settings.heartbeat.total_seconds()
+    window = 1
+    if "sliding_window_moving_average" in chain[0]:
+        window = int(chain[0]["sliding_window_moving_average"]["window_size"])
+    assert window == settings.window
+    interval = sensor.get("update_interval") or config["sensor"][0]["update_interval"]
+    assert _seconds(interval) == settings.sample_every.total_seconds()
 
 
 def test_door_counter_announces_a_complete_csv_identity(

@@ -102,7 +102,9 @@ def test_dht11_reads_whole_numbers_that_drift_slowly() -> None:
         for m in messages
         if m.topic.endswith("/humidity")
     ]
-    assert len(temperatures) == len(humidities) > 100
+    # Sent on change, and at least every 5 minutes: far fewer than every 30 s (960).
+    assert 96 <= len(temperatures) < 300
+    assert 96 <= len(humidities) < 300
     assert all(t.is_integer() for t in temperatures)
     assert all(h.is_integer() for h in humidities)
     assert all(abs(a - b) <= 2 for a, b in itertools.pairwise(temperatures))

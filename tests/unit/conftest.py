@@ -11,6 +11,7 @@ from pathlib import Path
 import subprocess
 import sys
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import asyncssh
 from homeassistant.components.number import (
@@ -125,6 +126,17 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 def expected_lingering_timers() -> bool:
     """Tolerate MQTT's periodic housekeeping timer, as core does for integrations."""
     return True
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Entities off by default (the raw light reading) enabled, as core's tests do."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
 
 
 @pytest.fixture

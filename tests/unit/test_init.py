@@ -20,6 +20,9 @@ from custom_components.iot_lab.const import DOMAIN, MAX_PENDING_BOARDS
 
 from .conftest import BASE, LIGHT_ID, Fire, fixture_json, load_fixture
 
+# These tests read the raw light reading, off by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 LIGHT_ENTITIES = {
     "sensor.lab_bench_1_light_raw",
     "sensor.lab_bench_1_light_level",

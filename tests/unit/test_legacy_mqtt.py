@@ -31,6 +31,9 @@ from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_LEGACY, DOMAIN
 
 from .conftest import load_fixture
 
+# These tests read the raw light reading, off by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 LIGHT = "sensor.esp32_photoresistor_light_raw"
 LED = "switch.esp32_photoresistor_led"
 TEMPERATURE = "sensor.dht11_sensor_temperature"

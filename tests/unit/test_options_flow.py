@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
@@ -27,6 +28,9 @@ from custom_components.iot_lab.const import (
 )
 
 from .conftest import SftpServer
+
+# These tests read the raw light reading, off by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 
 async def _open(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> Any:

@@ -10,14 +10,19 @@ from homeassistant.components.sensor import (
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_UNIT_OF_MEASUREMENT,
+    EVENT_STATE_CHANGED,
     PERCENTAGE,
     STATE_UNKNOWN,
     UnitOfTemperature,
 )
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from .conftest import CLIMATE_ID, LIGHT_ID, Fire
+
+# These tests read the raw light reading, off by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 RAW = "sensor.lab_bench_1_light_raw"
 LEVEL = "sensor.lab_bench_1_light_level"
@@ -89,3 +94,16 @@ async def test_climate_range_rules(
     await fire(CLIMATE_ID, "humidity", "50")
     await fire(CLIMATE_ID, channel, payload)
     assert hass.states.get(f"sensor.climate_corner_{channel}").state == expected
+
+
+async def test_a_reading_that_says_nothing_new_writes_no_state(
+    hass: HomeAssistant, light_board: str, fire: Fire
+) -> None:
+    """The recorder writes a row per state change: the same reading twice, or a raw
+    reading that gives the same level, must not make one."""
+    await fire(LIGHT_ID, "light", "2048")
+    changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    await fire(LIGHT_ID, "light", "2048")  # a heartbeat with the same value
+    assert changes == []
+    await fire(LIGHT_ID, "light", "2049")  # a new raw reading, the same level (50.0 %)
+    assert [event.data["entity_id"] for event in changes] == [RAW]

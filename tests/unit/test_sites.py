@@ -8,6 +8,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
@@ -16,6 +17,9 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_CSV_COUNTERS, DOMAIN
 
 from .conftest import load_fixture
+
+# These tests read the raw light reading, off by default.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 LIGHT_INFO = load_fixture("info_light_oled.json")
 CLIMATE_INFO = load_fixture("info_climate.json").replace("climate-1", "lab-1")

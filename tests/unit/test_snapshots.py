@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.const import Platform
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -54,6 +54,7 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
     mqtt_mock: Any,
@@ -70,3 +71,24 @@ async def test_entities(
         async_fire_mqtt_message(hass, topic, payload, 1, retain)
         await hass.async_block_till_done()
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
+
+
+async def test_raw_light_reading_is_off_by_default(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A diagnostic most users never chart: off, so it writes nothing to the recorder."""
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    for topic, payload, retain in MESSAGES:
+        async_fire_mqtt_message(hass, topic, payload, 1, retain)
+        await hass.async_block_till_done()
+    raw = entity_registry.async_get("sensor.lab_bench_1_light_raw")
+    assert raw is not None
+    assert raw.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert raw.entity_category is EntityCategory.DIAGNOSTIC
+    assert hass.states.get("sensor.lab_bench_1_light_raw") is None
+    assert hass.states.get("sensor.lab_bench_1_light_level") is not None

@@ -1,0 +1,379 @@
+"""What a board-day costs in the recorder: rows, database bytes, hass CPU, step delay.
+
+Each case runs a fresh Home Assistant with its recorder (SQLite, default settings) and
+feeds one simulated day of one board through the real broker: as the firmware sends it
+now (send on change, iot_lab_sim/filters.py), as the previous firmware sent it, and the
+previous stream into Home Assistant's own MQTT sensors. The day is compressed: published at
+400 messages a second, each one handled on its own, as when they come 2 s apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import json
+import logging
+import os
+from pathlib import Path
+import random
+import sqlite3
+import time
+from typing import Any
+
+from iot_lab_sim import filters
+from iot_lab_sim.boards import Board, ClimateBoard, DoorBoard, LightBoard, make_boards
+from iot_lab_sim.processes import HarnessError
+
+from .publisher import connect
+
+LOGGER = logging.getLogger(__name__)
+DAY = datetime(2026, 11, 23)
+RATE = 400
+"""Messages a second: a day of the previous firmware (43,200 readings) in under 2 min."""
+RECORDER = "recorder:\n"
+"""The recorder with Home Assistant's defaults (SQLite in the configuration folder)."""
+
+
+def board_day(kind: str, *, previous: bool) -> list[tuple[str, str, bool]]:
+    """One simulated day of one board of `kind`: (topic, payload, retain) in order."""
+    light, climate, door = make_boards(
+        "iot_lab", 1, random.Random(1), legacy_boards=False
+    )
+    board: Board = {"light": light, "climate": climate, "door": door}[kind]
+    if isinstance(board, LightBoard | ClimateBoard):
+        board.previous_firmware = previous
+    if isinstance(board, DoorBoard):
+        board.settle()
+    messages = [(m.topic, m.payload, m.retain) for m in board.announce()]
+    for minute in range(24 * 60 + 1):
+        messages += [
+            (m.topic, m.payload, m.retain)
+            for m in board.due(DAY + timedelta(minutes=minute))
+        ]
+    return messages
+
+
+def core_sensor_configs(kind: str) -> list[tuple[str, str, bool]]:
+    """Home Assistant's own MQTT sensors for the same board (discovery, retained)."""
+    device = {"identifiers": ["core_board"], "name": "Core board"}
+    sensors = {
+        "light": [
+            ("core_light", "iot_lab/lab-1/light", {"name": "Light"}),
+            (
+                "core_light_level",
+                "iot_lab/lab-1/light",
+                {
+                    "name": "Level",
+                    "unit_of_measurement": "%",
+                    "value_template": "{{ (value | int * 100 / 4095) | round(1) }}",
+                },
+            ),
+        ],
+        "climate": [
+            (
+                "core_temperature",
+                "iot_lab/climate-1/temperature",
+                {
+                    "name": "Temperature",
+                    "unit_of_measurement": "°C",
+                    "device_class": "temperature",
+                },
+            ),
+            (
+                "core_humidity",
+                "iot_lab/climate-1/humidity",
+                {
+                    "name": "Humidity",
+                    "unit_of_measurement": "%",
+                    "device_class": "humidity",
+                },
+            ),
+        ],
+    }[kind]
+    return [
+        (
+            f"homeassistant/sensor/{unique_id}/config",
+            json.dumps(
+                {
+                    "unique_id": unique_id,
+                    "state_topic": topic,
+                    "state_class": "measurement",
+                    "device": device,
+                    **extra,
+                }
+            ),
+            True,
+        )
+        for unique_id, topic, extra in sensors
+    ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_figures(config: Path, entity_filter: str) -> tuple[int, int]:
+    """State rows of the matching entities, and the database's size in bytes."""
+    db = config / "home-assistant_v2.db"
+    with sqlite3.connect(db) as connection:
+        (rows,) = connection.execute(
+            "SELECT COUNT(*) FROM states JOIN states_meta USING (metadata_id) "
+            "WHERE states_meta.entity_id LIKE ?",
+            (entity_filter,),
+        ).fetchone()
+    size = sum(
+        path.stat().st_size
+        for path in config.glob("home-assistant_v2.db*")
+        if path.is_file()
+    )
+    return int(rows), size
+
+
+def publish_all(
+    port: int, messages: list[tuple[str, str, bool]], rate: float = RATE
+) -> None:
+    """Publish in order at `rate` messages a second, QoS 1, all acknowledged.
+
+    Paced, not flat out: a board sends one reading at a time, and Home Assistant writes
+    one state per reading it handles; a burst handled in one go would write fewer.
+    """
+    client = connect(port)
+    start = time.monotonic()
+    infos = []
+    for index, (topic, payload, retain) in enumerate(messages):
+        infos.append(client.publish(topic, payload, qos=1, retain=retain))
+        ahead = start + index / rate - time.monotonic()
+        if ahead > 0:
+            time.sleep(ahead)
+    for info in infos:
+        info.wait_for_publish(60)
+    client.disconnect()
+    client.loop_stop()
+
+
+def run_case(
+    bench: Any,
+    name: str,
+    messages: list[tuple[str, str, bool]],
+    entity_filter: str,
+    watch: str | None = None,
+) -> dict[str, Any]:
+    """A fresh Home Assistant with a recorder; feed the day; stop; count.
+
+    With `watch` (an entity fed by `iot_lab/lab-1/light`), also time Home Assistant's
+    part of a step's delay: from the publish to the state change.
+    """
+    config = bench.workdir / f"recorder-{name}"
+    bench.restart_broker(max_queued=0)  # no retained message of the previous case
+    bench.prepare(config, extra=RECORDER)
+    hass = bench.start(config)
+    publish_all(bench.broker_port, messages[:3])  # the board (or its sensors) first
+    time.sleep(8)  # entities created, first states committed (5 s commit interval)
+    _, baseline = database_figures(config, entity_filter)
+    cpu_before = cpu_seconds(hass.pid)
+    started = time.monotonic()
+    publish_all(bench.broker_port, messages[3:])
+    settle(config, entity_filter)
+    cpu = cpu_seconds(hass.pid) - cpu_before
+    fed = time.monotonic() - started
+    result: dict[str, Any] = {}
+    if watch:
+        result["hass_delays_s"] = hass_delays(bench, watch)
+    hass.stop()
+    bench.stack.services.remove(hass)
+    rows, size = database_figures(config, entity_filter)
+    result |= {
+        "messages": len(messages),
+        "state_rows": rows,
+        "database_bytes": size - baseline,
+        "hass_cpu_s": round(cpu, 2),
+        "feed_s": round(fed, 1),
+    }
+    LOGGER.info(
+        "recorder %s: %s",
+        name,
+        {k: v for k, v in result.items() if k != "hass_delays_s"},
+    )
+    return result
+
+
+def settle(config: Path, entity_filter: str, quiet: float = 12) -> None:
+    """Wait until the recorder stops writing rows (Home Assistant caught up)."""
+    last, since = -1, time.monotonic()
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        rows, _ = database_figures(config, entity_filter)
+        if rows != last:
+            last, since = rows, time.monotonic()
+        elif time.monotonic() - since > quiet:
+            return
+        time.sleep(1)
+    raise HarnessError("the recorder kept writing for 15 minutes")
+
+
+def hass_delays(bench: Any, entity_id: str, steps: int = 60) -> list[float]:
+    """Seconds from publishing a step on the light topic to the state change."""
+    log, thread = bench.listen()
+    client = connect(bench.broker_port)
+    delays = []
+    try:
+        for index in range(steps):
+            value = "1800" if index % 2 == 0 else "1000"
+            seen = len(log.events)
+            sent = time.time()
+            client.publish("iot_lab/lab-1/light", value, qos=1).wait_for_publish(10)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                hits = [e for e in log.events[seen:] if e[0] == entity_id]
+                if hits:
+                    delays.append(hits[0][3] - sent)
+                    break
+                time.sleep(0.002)
+            time.sleep(0.2)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+        log.stop.set()
+        thread.join()
+    return delays
+
+
+def step_delays(previous: bool, count: int = 1000) -> list[float]:
+    """Seconds from a step on the sensor (a lamp, a hand) until the board sends it.
+
+    The firmware's part of the delay, from the filter model: the step falls anywhere
+    between two samples (or two readings of the previous firmware).
+    """
+    rng = random.Random(7)
+    delays = []
+    for _ in range(count):
+        if previous:
+            delays.append(rng.uniform(0, filters.PREVIOUS_LIGHT_EVERY.total_seconds()))
+            continue
+        chain, every = filters.LIGHT.chain(), filters.LIGHT.sample_every
+        phase = timedelta(seconds=rng.uniform(0, every.total_seconds()))
+        at = DAY
+        for _ in range(50):  # settled before the step
+            chain.sample(1000 + rng.gauss(0, 25), at)
+            at += every
+        step_at = at - every + phase
+        while chain.sample(1800 + rng.gauss(0, 25), at) is None:
+            at += every
+        delays.append((at - step_at).total_seconds())
+    return delays
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50 and p95 in milliseconds."""
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return round(
+            1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1
+        )
+
+    return {"p50_ms": at(0.5), "p95_ms": at(0.95)}
+
+
+def step_to_state(firmware: list[float], hass: list[float]) -> dict[str, float]:
+    """A step's delay to the state: the firmware's part and Home Assistant's, paired."""
+    return percentiles(
+        [delay + hass[index % len(hass)] for index, delay in enumerate(firmware)]
+    )
+
+
+def run_recorder(bench: Any) -> dict[str, Any]:
+    """Every board kind, as sent now and as sent before, and core's MQTT sensors."""
+    results: dict[str, Any] = {}
+    for kind, entities, core_watch in (
+        ("light", "%lab_bench_1%", "sensor.core_board_level"),
+        ("climate", "%climate_corner_1%", None),
+    ):
+        new = board_day(kind, previous=False)
+        previous = board_day(kind, previous=True)
+        watch = "sensor.lab_bench_1_light_level" if kind == "light" else None
+        results[kind] = {
+            "current_firmware": run_case(
+                bench, f"{kind}-current", new, entities, watch
+            ),
+            "previous_firmware": run_case(
+                bench, f"{kind}-previous", previous, entities
+            ),
+            "core_mqtt_previous_firmware": run_case(
+                bench,
+                f"{kind}-core",
+                core_sensor_configs(kind)
+                + [m for m in previous if not m[0].endswith(("/info", "/status"))],
+                "%core_board%",
+                core_watch,
+            ),
+        }
+    light = results["light"]
+    light["step_to_state"] = {
+        "current_firmware": step_to_state(
+            step_delays(previous=False),
+            light["current_firmware"].pop("hass_delays_s"),
+        ),
+        "core_mqtt_previous_firmware": step_to_state(
+            step_delays(previous=True),
+            light["core_mqtt_previous_firmware"].pop("hass_delays_s"),
+        ),
+    }
+    results["door"] = {
+        "current_firmware": run_case(
+            bench, "door", board_day("door", previous=False), "%library_entrance_1%"
+        )
+    }
+    results["load_average"] = os.getloadavg()
+    return results
+
+
+def render(recorder: dict[str, Any]) -> str:
+    """The recorder part's table, for benchmarks/README.md."""
+    lines = [
+        "",
+        "### What a board-day costs in the recorder (SQLite, default settings)",
+        "",
+        "| Board-day | Messages | State rows | Database (KiB) | hass CPU (s) | Target |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    names = {
+        "current_firmware": "IoT Lab, firmware now (send on change)",
+        "previous_firmware": "IoT Lab, previous firmware",
+        "core_mqtt_previous_firmware": "Core MQTT sensors, previous firmware",
+    }
+    for kind in ("light", "climate", "door"):
+        for case, name in names.items():
+            if not (figures := recorder.get(kind, {}).get(case)):
+                continue
+            target = (
+                "<= 5,000 rows, <= 1 MiB"
+                if kind == "light" and case == "current_firmware"
+                else ""
+            )
+            lines.append(
+                f"| {kind}: {name} | {figures['messages']:,} | {figures['state_rows']:,}"
+                f" | {figures['database_bytes'] // 1024:,} | {figures['hass_cpu_s']} | {target} |"
+            )
+    steps = recorder.get("light", {}).get("step_to_state", {})
+    if steps:
+        lines += [
+            "",
+            "| Step on the light sensor to the state in Home Assistant | p50 (ms) | p95 (ms) |",
+            "|---|---:|---:|",
+        ]
+        for case, name in names.items():
+            if figures := steps.get(case):
+                lines.append(f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} |")
+        lines.append(
+            "\nA step's delay is the firmware's part (modelled from its filters: the next "
+            "sample, or the next reading every 2 s before) plus Home Assistant's (measured: "
+            "publish to state change). Target p95 <= 1 s."
+        )
+    load = recorder.get("load_average")
+    if load:
+        lines.append(
+            f"\nLoad average during the run: {', '.join(f'{x:.2f}' for x in load)}."
+        )
+    return "\n".join(lines) + "\n"
