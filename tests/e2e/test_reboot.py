@@ -26,7 +26,7 @@ import pytest
 
 from iot_lab_sim.harness import Demo, running_stack
 from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
-from iot_lab_sim.processes import HOST, Stack
+from iot_lab_sim.processes import HOST, HarnessError, Stack
 
 from .conftest import E2E_DIR, clear_retained, retained, wait_until
 
@@ -95,9 +95,21 @@ def counted() -> Iterator[tuple[Stack, Demo, PassageTruth]]:
             truths[0].close()
 
 
-def _figures(demo: Demo, keys: tuple[str, str]) -> tuple[int, int] | None:
+def _states(demo: Demo, keys: tuple[str, ...]) -> list[str]:
+    """The states of IoT Lab entities by key; "missing" for one not there yet (a Home
+    Assistant that just started has not seen the board's announce yet)."""
     entities = demo.api.iot_lab_entities()
-    states = [str(demo.api.state(entities[key]["entity_id"])["state"]) for key in keys]
+    states = []
+    for key in keys:
+        try:
+            states.append(str(demo.api.state(entities[key]["entity_id"])["state"]))
+        except KeyError, HarnessError:
+            states.append("missing")
+    return states
+
+
+def _figures(demo: Demo, keys: tuple[str, str]) -> tuple[int, int] | None:
+    states = _states(demo, keys)
     if not all(state.isdigit() for state in states):
         return None
     return int(states[0]), int(states[1])
@@ -172,8 +184,15 @@ def test_light_board_shows_its_text_and_led_again_after_a_power_cut(
     counted: tuple[Stack, Demo, PassageTruth],
 ) -> None:
     stack, demo, _ = counted
+    keys = ("lab-1_oled", "lab-1_led")
+    # Both entities there and the board online before they are used.
+    wait_until(
+        lambda: _states(demo, keys),
+        lambda states: not {"missing", "unavailable"} & set(states),
+        timeout=60,
+    )
     entities = demo.api.iot_lab_entities()
-    oled, led = (entities[key]["entity_id"] for key in ("lab-1_oled", "lab-1_led"))
+    oled, led = (entities[key]["entity_id"] for key in keys)
     text = "Salle 12 : TP capteurs"
     demo.api.service("text", "set_value", entity_id=oled, value=text)
     demo.api.service("switch", "turn_on", entity_id=led)
