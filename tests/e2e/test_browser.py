@@ -20,6 +20,9 @@ from .conftest import SCREENSHOTS, wait_state
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
+FIRST_RENDER_MS = 120_000
+"""A page's first render (frontend, strategy module, cards): generous, as a busy 2-core
+machine has been seen to need over 60 s; the page is there at once on a quiet one."""
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -68,7 +71,7 @@ def test_dashboard_led_and_oled_in_the_browser(
     # 127.0.0.1 is a trusted network: the login is bypassed.
     page.goto(f"{demo.url}{demo.dashboard}")
     led_row = page.locator("hui-toggle-entity-row", has_text="Lab bench 1 LED")
-    expect(led_row).to_be_visible(timeout=60_000)
+    expect(led_row).to_be_visible(timeout=FIRST_RENDER_MS)
     expect(page.locator("hui-gauge-card").first).to_be_visible()
     shows = page.locator(
         "hui-glance-card", has_text="Lab bench 1: what the board shows"
@@ -97,7 +100,7 @@ def test_brand_icon_on_the_integrations_page(demo: Demo, page: Page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{demo.url}/config/integrations/dashboard")
     card = page.locator("ha-integration-card", has_text="IoT Lab")
-    expect(card).to_be_visible(timeout=60_000)
+    expect(card).to_be_visible(timeout=FIRST_RENDER_MS)
     icon = card.locator("img[src*='/api/brands/integration/iot_lab/']").first
     expect(icon).to_be_visible(timeout=30_000)
     # Loaded, and ours: the 256 px icon (or its 512 px double on a dense screen).
@@ -124,7 +127,7 @@ def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
         ),
     )
     page.goto(f"{demo.url}{demo.dashboard}")
-    expect(page.locator("hui-gauge-card").first).to_be_visible(timeout=60_000)
+    expect(page.locator("hui-gauge-card").first).to_be_visible(timeout=FIRST_RENDER_MS)
     # Offered in the new-dashboard dialog, as a custom strategy.
     offered = page.evaluate("(window.customStrategies || []).map(s => s.type)")
     assert "iot-lab" in offered
@@ -154,7 +157,7 @@ def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
         wait_for_entities(demo.api, [f"{late}_temperature"], 30)
         page.reload()
         card = page.locator("hui-glance-card", has_text="Climate corner late").first
-        expect(card).to_be_visible(timeout=60_000)
+        expect(card).to_be_visible(timeout=FIRST_RENDER_MS)
         # And it is live: a reading shows without reloading again.
         client.publish(f"iot_lab/{late}/temperature", "19.5", qos=1)
         expect(card.get_by_text("19.5 °C")).to_be_visible(timeout=15_000)
