@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import io
 from pathlib import Path
 import shutil
 import tempfile
 
+from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import Page, expect, sync_playwright
 import pytest
 
@@ -14,6 +16,7 @@ from benchmarks.publisher import connect
 from custom_components.iot_lab import protocol
 from iot_lab_sim.harness import Demo
 from iot_lab_sim.hass_api import wait_for_entities
+from iot_lab_sim.processes import ROOT
 
 from .conftest import SCREENSHOTS, wait_state
 
@@ -23,6 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 FIRST_RENDER_MS = 120_000
 """A page's first render (frontend, strategy module, cards): generous, as a busy 2-core
 machine has been seen to need over 60 s; the page is there at once on a quiet one."""
+BRAND = ROOT / "custom_components" / "iot_lab" / "brand"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -96,17 +100,29 @@ def test_dashboard_led_and_oled_in_the_browser(
 
 
 def test_brand_icon_on_the_integrations_page(demo: Demo, page: Page) -> None:
-    """Home Assistant serves IoT Lab's own brand/ folder; the integrations page shows it."""
+    """Home Assistant serves IoT Lab's own brand/ folder; the integrations page shows it.
+
+    Its screenshot is docs/images/integrations.png (docs/development.md says how).
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{demo.url}/config/integrations/dashboard")
     card = page.locator("ha-integration-card", has_text="IoT Lab")
     expect(card).to_be_visible(timeout=FIRST_RENDER_MS)
     icon = card.locator("img[src*='/api/brands/integration/iot_lab/']").first
     expect(icon).to_be_visible(timeout=30_000)
-    # Loaded, and ours: the 256 px icon (or its 512 px double on a dense screen).
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=icon.element_handle()
     )
+    # Ours, byte for byte: the 256 px icon, or its 512 px double on a dense screen.
+    served = page.request.get(
+        page.evaluate(
+            "src => new URL(src, location.href).href", icon.get_attribute("src")
+        )
+    )
+    assert served.ok, served.status
+    assert served.body() in {
+        (BRAND / name).read_bytes() for name in ("icon.png", "icon@2x.png")
+    }
     assert icon.evaluate("img => img.naturalWidth") in (256, 512)
     card.screenshot(path=SCREENSHOTS / "integration-card.png")
     page.screenshot(path=SCREENSHOTS / "integrations.png")
@@ -165,3 +181,14 @@ def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
         client.disconnect()
         client.loop_stop()
     assert errors == []
+
+
+def test_brand_svg_draws_the_icon(page: Page) -> None:
+    """docs/brand/icon.svg, as Chromium draws it, is the committed 512 px icon."""
+    page.set_viewport_size({"width": 512, "height": 512})
+    page.goto((ROOT / "docs" / "brand" / "icon.svg").as_uri())
+    drawn = Image.open(io.BytesIO(page.screenshot(omit_background=True)))
+    with Image.open(BRAND / "icon@2x.png") as committed:
+        difference = ImageChops.difference(drawn.convert("RGBA"), committed)
+    # Within a shade: the two renderers smooth the edges a little differently.
+    assert max(ImageStat.Stat(difference).mean) < 2.0
