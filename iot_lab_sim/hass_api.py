@@ -55,19 +55,39 @@ def _request(
     return json.loads(raw) if raw else None
 
 
-def wait_for_hass(url: str, service: Service | None, timeout: float) -> None:
-    """Wait until Home Assistant's HTTP server answers (it starts once set-up is done)."""
+def _ready(url: str, token: str | None) -> bool:
+    """Whether the HTTP server answers at all, or with a token, whether the core runs."""
+    if token is None:
+        try:
+            with urllib.request.urlopen(f"{url}/manifest.json", timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+    try:
+        config = _request(f"{url}/api/config", token=token, timeout=2)
+    except HarnessError, OSError:
+        return False
+    return bool(config["state"] == "RUNNING")
+
+
+def wait_for_hass(
+    url: str, service: Service | None, timeout: float, token: str | None = None
+) -> None:
+    """Wait until Home Assistant's HTTP server answers; with a token, until it runs.
+
+    The server answers before the integrations are set up (2026.11 well before), so after
+    a restart a caller that reads entities passes its token: once Home Assistant runs,
+    every entity of the registry has a state.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service is not None:
             service.check_alive()
-        try:
-            with urllib.request.urlopen(f"{url}/manifest.json", timeout=2):
-                return
-        except urllib.error.HTTPError:
+        if _ready(url, token):
             return
-        except OSError:
-            time.sleep(0.5)
+        time.sleep(0.5)
     tail = service.log_tail() if service else ""
     raise HarnessError(
         f"Home Assistant did not answer at {url} in {timeout:.0f} s\n{tail}"

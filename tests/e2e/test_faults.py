@@ -224,7 +224,7 @@ def test_hass_restarted_with_a_flood_of_retained_announces(
     config_dir = Path(str(demo.hass.log.parent.parent / "config"))
     port = int(demo.url.rsplit(":", 1)[1])
     demo.hass = stack.start_hass(config_dir, port)
-    wait_for_hass(demo.url, demo.hass, 240)
+    wait_for_hass(demo.url, demo.hass, 240, demo.token)
     demo.api = HomeAssistant(demo.url, demo.token)
     devices = wait_until(
         demo.api.iot_lab_devices,

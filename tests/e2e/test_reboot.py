@@ -161,7 +161,7 @@ def test_reboot_while_home_assistant_is_down_loses_nothing(
     config_dir = Path(str(demo.hass.log.parent.parent / "config"))
     port = int(demo.url.rsplit(":", 1)[1])
     demo.hass = stack.start_hass(config_dir, port)
-    wait_for_hass(demo.url, demo.hass, 240)
+    wait_for_hass(demo.url, demo.hass, 240, demo.token)
     demo.api = HomeAssistant(demo.url, demo.token)
     # Lifetime exact; today too, all of it counted on one day (unless Home Assistant's
     # midnight fell within the test: then today holds only what came after it).

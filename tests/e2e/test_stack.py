@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import urllib.request
 
 import pytest
 
 from iot_lab_sim.harness import Demo
 from iot_lab_sim.hass_api import boards
+from iot_lab_sim.processes import HASS_BIN, ROOT
 
 from .conftest import is_number, retained, wait_state, wait_until
 
@@ -173,3 +176,14 @@ def test_home_assistant_starts_clean(demo: Demo) -> None:
         if " ERROR " in line or " CRITICAL " in line
     ]
     assert [line for line in errors if "[custom_components.iot_lab" not in line] == []
+
+
+def test_home_assistant_is_the_release_under_test(demo: Demo) -> None:
+    """The stack runs the `hass` of IOT_LAB_HASS_VENV, or else .venv's: the minimum."""
+    installed = subprocess.run(
+        [HASS_BIN / "hass", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert demo.api.rest("GET", "/api/config")["version"] == installed
+    if not os.environ.get("IOT_LAB_HASS_VENV"):
+        hacs = json.loads((ROOT / "hacs.json").read_text())
+        assert installed == hacs["homeassistant"]
