@@ -81,10 +81,10 @@ def _bounds(shape: Box | Arc) -> tuple[float, float, float, float]:
     return (shape.x0, shape.y0, shape.x1, shape.y1)
 
 
-def icon(size: int) -> Image.Image:
-    """The icon, `size` pixels square."""
-    unit = size * SCALE / UNITS
-    image = Image.new("RGBA", (size * SCALE,) * 2, (0, 0, 0, 0))
+def _drawn(size: int) -> Image.Image:
+    """The icon drawn `size` pixels square, before any smoothing."""
+    unit = size / UNITS
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     for shape in ICON:
         box = [value * unit for value in _bounds(shape)]
@@ -95,7 +95,12 @@ def icon(size: int) -> Image.Image:
             draw.ellipse(box, fill=shape.fill)
         else:
             draw.rounded_rectangle(box, radius=shape.radius * unit, fill=shape.fill)
-    return image.resize((size, size), Image.Resampling.LANCZOS)
+    return image
+
+
+def icon(size: int) -> Image.Image:
+    """The icon, `size` pixels square: drawn four times as big, then scaled down."""
+    return _drawn(size * SCALE).resize((size, size), Image.Resampling.LANCZOS)
 
 
 def _svg_shape(shape: Box | Arc) -> str:
@@ -140,7 +145,7 @@ def logo(height: int, ink: str) -> Image.Image:
     left, top, right, bottom = (round(edge) for edge in font.getbbox(text))
     gap = round(big * 0.18)
     image = Image.new("RGBA", (big + gap + right - left, big), (0, 0, 0, 0))
-    image.paste(icon(height).resize((big, big), Image.Resampling.LANCZOS), (0, 0))
+    image.paste(_drawn(big), (0, 0))
     draw = ImageDraw.Draw(image)
     draw.text((big + gap - left, (big - bottom - top) // 2), text, font=font, fill=ink)
     small = image.resize((round(image.width / SCALE), height), Image.Resampling.LANCZOS)
