@@ -250,6 +250,10 @@ class IotLabHub:
     @callback
     def _async_alert(self, board: Board, transition: Transition) -> None:
         async_fire_alert(
-            self.hass, self.devices.device_id(board.board_id), board, transition
+            self.hass,
+            self.base_topic,
+            self.devices.device_id(board.board_id),
+            board,
+            transition,
         )
         self.store.async_schedule_save()
