@@ -73,12 +73,14 @@ def central_config(
     password_file: Path,
     acl_file: Path,
     *,
-    max_queued: int = 10000,
+    max_queued: int = 100_000,
 ) -> str:
     """The central broker: Home Assistant on a loopback listener, the bridges on TLS.
 
     Each listener has its own settings: anonymous on the loopback (Home Assistant on the
-    same machine), users, passwords and an ACL on the TLS one.
+    same machine), users, passwords and an ACL on the TLS one. Its per-client queue is
+    ten times a site's: while Home Assistant starts, every site's retained messages and
+    live readings wait for it there.
     """
     return (
         "per_listener_settings true\n"
