@@ -54,8 +54,9 @@ from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 from tests.certificates import write_server_files
 
 LOGGER = logging.getLogger("bench")
-ENTITIES_PER_KIND = 9 + 9 + 11
-"""A light, a climate and a door board's entities together (see bench.KINDS_ENTITIES)."""
+ENTITIES_PER_KIND = 8 + 9 + 11
+"""A light, a climate and a door board's entities with a state, together: the light
+board's raw reading is a diagnostic off by default."""
 TICK = os.sysconf("SC_CLK_TCK")
 
 

@@ -51,7 +51,7 @@ from iot_lab_sim.processes import (
 )
 from tests.certificates import write_server_files
 
-from .conftest import E2E_DIR, CounterTruth, retained, wait_until
+from .conftest import E2E_DIR, CounterTruth, is_number, retained, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ SITES = (NORTH, SOUTH)
 # Library hours in simulated time, whatever the time of the run: people keep passing.
 SIMULATOR = ["--boards", "1", "--no-legacy", "--speed", "60"]
 SIMULATOR += ["--start", "2026-11-23T10:00:00"]
-WATCHED = ("lab-1_light_raw", "climate-1_temperature", "door-1_occupancy")
+WATCHED = ("lab-1_light_level", "climate-1_temperature", "door-1_occupancy")
 CONNECTIVITY = "lab-1_connectivity"
 DATABASE = "iot_lab"
 INFLUXDB_YAML = """
@@ -216,7 +216,7 @@ def test_both_sites_work_through_their_bridges(bridged: Bridged) -> None:
         for key in WATCHED:
             wait_until(
                 lambda entity_id=ids[site.name][key]: _state(bridged, entity_id),
-                lambda state: state.replace(".", "", 1).isdigit(),
+                is_number,
                 timeout=60,
             )
     # The LED command goes to north's board through its bridge; the echo comes back.
@@ -229,18 +229,18 @@ def test_both_sites_work_through_their_bridges(bridged: Bridged) -> None:
 
 def test_a_boards_last_will_crosses_the_bridge(bridged: Bridged) -> None:
     """South's boards lose power: the site broker's last wills reach Home Assistant."""
-    ids = _ids(bridged, "lab-1_light_raw")
+    ids = _ids(bridged, "lab-1_light_level")
     south = next(s for s in bridged.stack.services if s.name == "sim-south")
     south.stop_signal = signal.SIGKILL
     south.stop()
     bridged.stack.services.remove(south)
-    light = ids[SOUTH.name]["lab-1_light_raw"]
+    light = ids[SOUTH.name]["lab-1_light_level"]
     wait_until(lambda: _state(bridged, light), lambda s: s == "unavailable")
-    assert _state(bridged, ids[NORTH.name]["lab-1_light_raw"]).isdigit()
+    assert is_number(_state(bridged, ids[NORTH.name]["lab-1_light_level"]))
     bridged.stack.start_simulator(
         bridged.site_ports[SOUTH.name], *SIMULATOR, "--seed", "22", name="sim-south"
     )
-    wait_until(lambda: _state(bridged, light), str.isdigit, timeout=60)
+    wait_until(lambda: _state(bridged, light), is_number, timeout=60)
     # The reboot continues the board's run: nothing counted twice.
     _assert_counts_exact(bridged)
 
@@ -260,11 +260,10 @@ def test_history_in_influxdb(bridged: Bridged) -> None:
     # The options in YAML apply when the entry loads: reload it, as after an edit.
     bridged.api.rest("POST", f"/api/config/config_entries/entry/{entry_id}/reload")
     keys = {
-        "lab-1_light_raw": None,  # no unit: the entity id is the measurement
         "lab-1_light_level": "%",
         "climate-1_temperature": "°C",
         "climate-1_humidity": "%",
-        "door-1_lifetime_entries": None,
+        "door-1_lifetime_entries": None,  # no unit: the entity id is the measurement
         "door-1_occupancy": None,
     }
     ids = _ids(bridged, *keys)

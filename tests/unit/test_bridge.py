@@ -29,8 +29,10 @@ from .conftest import load_fixture
 
 NORTH, SOUTH = "north/iot_lab", "south/iot_lab"
 NORTH_BRIDGE, SOUTH_BRIDGE = "bridges/north", "bridges/south"
-LIGHT = "sensor.lab_bench_1_light_raw"
-"""North's light board; south's is `..._2`."""
+LIGHT = "sensor.lab_bench_1_light_level"
+"""North's light board's level; south's is `..._2`."""
+LEVEL = "50.0"
+"""The level of the raw reading 2048 every board sends here."""
 CONNECTIVITY = "binary_sensor.lab_bench_1_connectivity"
 DOOR = "sensor.library_entrance"
 
@@ -99,7 +101,7 @@ def _state(hass: HomeAssistant, entity_id: str) -> str:
 async def test_each_site_follows_its_own_bridge(
     hass: HomeAssistant, sites: list[MockConfigEntry]
 ) -> None:
-    assert _state(hass, LIGHT) == _state(hass, f"{LIGHT}_2") == "2048"
+    assert _state(hass, LIGHT) == _state(hass, f"{LIGHT}_2") == LEVEL
     # North's bridge drops: the central broker sends its last will (a live message, so
     # not flagged retained, though the broker keeps it).
     _send(hass, NORTH_BRIDGE, "0")
@@ -107,14 +109,14 @@ async def test_each_site_follows_its_own_bridge(
     assert _state(hass, LIGHT) == STATE_UNAVAILABLE
     assert _state(hass, CONNECTIVITY) == STATE_UNAVAILABLE
     assert _state(hass, f"{DOOR}_occupancy") == STATE_UNAVAILABLE
-    assert _state(hass, f"{LIGHT}_2") == "2048"
+    assert _state(hass, f"{LIGHT}_2") == LEVEL
     assert _state(hass, f"{CONNECTIVITY}_2") == "on"
     # Back: the same values, nothing else needed; a replay of the same word changes
     # nothing.
     _send(hass, NORTH_BRIDGE, "1")
     _send(hass, NORTH_BRIDGE, "1")
     await hass.async_block_till_done()
-    assert _state(hass, LIGHT) == "2048"
+    assert _state(hass, LIGHT) == LEVEL
     assert _state(hass, CONNECTIVITY) == "on"
 
 
@@ -160,7 +162,7 @@ async def test_a_site_without_a_bridge_ignores_other_sites_bridges(
     await _boards(hass, NORTH)
     _send(hass, SOUTH_BRIDGE, "0")
     await hass.async_block_till_done()
-    assert _state(hass, LIGHT) == "2048"
+    assert _state(hass, LIGHT) == LEVEL
 
 
 async def test_a_broken_bridge_state_is_logged_and_dropped(
@@ -170,7 +172,7 @@ async def test_a_broken_bridge_state_is_logged_and_dropped(
     for payload in ("2", "", "connected", "\xff"):
         _send(hass, NORTH_BRIDGE, payload)
     await hass.async_block_till_done()
-    assert _state(hass, LIGHT) == "2048"
+    assert _state(hass, LIGHT) == LEVEL
     assert caplog.text.count("Dropped bridge state on bridges/north") == 4
     _send(hass, NORTH_BRIDGE, " 0\n")  # Surrounding spaces are tolerated.
     await hass.async_block_till_done()
@@ -215,7 +217,7 @@ async def test_the_bridge_topic_is_set_in_the_options(
     await hass.async_block_till_done()
     assert entry.options[CONF_BRIDGE_TOPIC] == ""
     await _boards(hass, NORTH)
-    assert _state(hass, LIGHT) == "2048"
+    assert _state(hass, LIGHT) == LEVEL
 
 
 def test_bridge_topic_and_state_rules() -> None:
