@@ -67,8 +67,14 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose what to change."""
-        menu = ["settings", "bridge", "csv_identity", "legacy_topics", "sftp"]
-        menu.append("add_counter")
+        menu = [
+            "settings",
+            "bridge",
+            "csv_identity",
+            "legacy_topics",
+            "sftp",
+            "add_counter",
+        ]
         if self._counters:
             menu.append("remove_counter")
         return self.async_show_menu(step_id="init", menu_options=menu)
