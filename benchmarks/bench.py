@@ -27,6 +27,7 @@ from typing import Any
 
 from websockets.sync.client import connect
 
+from benchmarks.bridges import run_bridges, write_scaling_doc
 from iot_lab_sim.hass_api import HomeAssistant, add_entries, owner_token, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
@@ -608,10 +609,15 @@ def versions() -> dict[str, str]:
     }
 
 
-def main() -> None:
-    """Run the chosen parts and write the results."""
+def parse_args() -> argparse.Namespace:
+    """The parts to run and their sizes."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--parts", default="stream,scale,counting,recorder")
+    parser.add_argument(
+        "--parts",
+        default="stream,scale,counting,recorder",
+        help="any of stream, scale, counting, recorder and bridges (site brokers, "
+        "docs/scaling.md)",
+    )
     parser.add_argument("--stream-boards", type=int, default=20)
     parser.add_argument("--throughput-messages", type=int, default=100_000)
     parser.add_argument("--latency-seconds", type=float, default=60)
@@ -619,12 +625,23 @@ def main() -> None:
     parser.add_argument("--scale-boards", type=int, default=1000)
     parser.add_argument("--counter-boards", type=int, default=50)
     parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--sites", type=int, default=10, help="part bridges")
+    parser.add_argument(
+        "--site-boards", type=int, default=34, help="boards of each kind per site"
+    )
+    parser.add_argument("--bridge-speed", type=float, default=10)
+    parser.add_argument("--bridge-seconds", type=float, default=60)
     parser.add_argument(
         "--readme-from",
         type=Path,
         help="only rewrite benchmarks/README.md from an earlier results file",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run the chosen parts and write the results."""
+    args = parse_args()
     if args.readme_from:
         earlier = json.loads(args.readme_from.read_text())
         (ROOT / "benchmarks" / "README.md").write_text(render_readme(earlier))
@@ -652,6 +669,16 @@ def main() -> None:
             )
         if "recorder" in parts:
             measured["recorder"] = run_recorder(bench)
+        if "bridges" in parts:
+            bench.stack.stop()  # its own brokers and Home Assistant
+            measured["bridges"] = run_bridges(
+                bench.workdir / "bridges",
+                CONFIG,
+                site_count=args.sites,
+                boards_per_kind=args.site_boards,
+                speed=args.bridge_speed,
+                seconds=args.bridge_seconds,
+            )
     finally:
         bench.stack.stop()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -662,7 +689,10 @@ def main() -> None:
     for part, figures in measured.items():
         results[part] = {"date": started, "command": command, **figures}
     out.write_text(json.dumps(results, indent=2) + "\n")
-    (ROOT / "benchmarks" / "README.md").write_text(render_readme(results))
+    if "bridges" in measured:
+        write_scaling_doc(results["bridges"], results["versions"]["machine"])
+    if measured.keys() - {"bridges"}:
+        (ROOT / "benchmarks" / "README.md").write_text(render_readme(results))
     LOGGER.info("results written to %s", out)
 
 

@@ -142,6 +142,20 @@ def run_stack(
     return Demo(url, api.token, broker_port, dashboard, api, hass, simulator, how)
 
 
+def start_new_hass(stack: Stack, config_dir: Path, token_name: str) -> HomeAssistant:
+    """A new Home Assistant on a fresh configuration, its owner created: its API client.
+
+    The tests that build a stack of their own (TLS broker, bridged sites) add the
+    entries they need themselves.
+    """
+    http_port = free_port()
+    prepare_config(config_dir, http_port)
+    hass = stack.start_hass(config_dir, http_port)
+    url = f"http://{HOST}:{http_port}"
+    wait_for_hass(url, hass, 240)
+    return HomeAssistant(url, owner_token(url, token_name))
+
+
 @contextlib.contextmanager
 def running_stack(workdir: Path, **options: Any) -> Iterator[tuple[Stack, Demo]]:
     """`run_stack` in a `with`: every process is stopped on the way out."""

@@ -302,8 +302,7 @@ def add_iot_lab_entry(api: HomeAssistant, timeout: float = 20) -> str:
                     return "discovery"
         time.sleep(0.5)
     LOGGER.warning("no IoT Lab discovery flow after %.0f s; adding it by hand", timeout)
-    result = api.flow("iot_lab")
-    result = api.flow_step(result["flow_id"], {"base_topic": "iot_lab"})
+    result = _add_by_hand(api, "iot_lab")
     if result.get("reason") == "already_in_progress":
         # A board announced itself meanwhile: confirm its discovery instead.
         return add_iot_lab_entry(api, timeout)
@@ -312,13 +311,59 @@ def add_iot_lab_entry(api: HomeAssistant, timeout: float = 20) -> str:
     return "user"
 
 
+def _add_by_hand(api: HomeAssistant, base_topic: str) -> dict[str, Any]:
+    """IoT Lab's config flow started by the user with `base_topic`: its last answer."""
+    result = api.flow("iot_lab")
+    return api.flow_step(result["flow_id"], {"base_topic": base_topic})
+
+
+def add_iot_lab_site(
+    api: HomeAssistant, base_topic: str, bridge_topic: str = ""
+) -> str:
+    """An IoT Lab entry added by hand for a base topic; its bridge set in the options.
+
+    Returns the entry id.
+    """
+    result = _add_by_hand(api, base_topic)
+    if result.get("type") != "create_entry":
+        raise HarnessError(f"IoT Lab config flow did not finish: {result}")
+    entry_id: str = result["result"]["entry_id"]
+    if bridge_topic:
+        flow, _ = _options_step(api, entry_id, "bridge")
+        result = api.rest("POST", flow, {"bridge_topic": bridge_topic})
+        if result.get("type") != "create_entry":
+            raise HarnessError(f"setting the bridge of {base_topic} failed: {result}")
+    return entry_id
+
+
+def _options_step(
+    api: HomeAssistant, entry_id: str, step: str
+) -> tuple[str, dict[str, Any]]:
+    """Open an entry's options and choose `step` in their menu: the flow's path, form."""
+    path = "/api/config/config_entries/options/flow"
+    result = api.rest("POST", path, {"handler": entry_id})
+    flow = f"{path}/{result['flow_id']}"
+    return flow, api.rest("POST", flow, {"next_step_id": step})
+
+
+def add_influxdb_entry(api: HomeAssistant, port: int, database: str) -> str:
+    """Home Assistant's InfluxDB (1.x) entry through its own config flow; its id."""
+    result = api.flow("influxdb")
+    result = api.flow_step(result["flow_id"], {"next_step_id": "configure_v1"})
+    result = api.flow_step(
+        result["flow_id"],
+        {"url": f"http://{HOST}:{port}", "verify_ssl": False, "database": database},
+    )
+    if result.get("type") != "create_entry":
+        raise HarnessError(f"InfluxDB config flow did not finish: {result}")
+    entry_id: str = result["result"]["entry_id"]
+    return entry_id
+
+
 def add_csv_counter(api: HomeAssistant, counter_id: str) -> str:
     """Give an HTTP (CSV) door counter its webhook through the options flow; its URL."""
     (entry,) = api.entries("iot_lab")
-    path = "/api/config/config_entries/options/flow"
-    result = api.rest("POST", path, {"handler": entry["entry_id"]})
-    flow = f"{path}/{result['flow_id']}"
-    result = api.rest("POST", flow, {"next_step_id": "add_counter"})
+    flow, _ = _options_step(api, entry["entry_id"], "add_counter")
     result = api.rest("POST", flow, {"counter_id": counter_id})
     if result.get("step_id") != "counter_added":
         raise HarnessError(f"adding the CSV counter failed: {result}")

@@ -1,4 +1,4 @@
-"""Child processes of a run: the broker, Home Assistant and the simulator.
+"""Child processes of a run: brokers, Home Assistant, the simulator, InfluxDB.
 
 Each one is started in its own session, dies with its parent, and is stopped by its pid.
 """
@@ -20,14 +20,22 @@ import time
 from types import TracebackType
 from typing import Self
 
+from . import brokers
+
 LOGGER = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
+HOST = brokers.HOST
 BIN = Path(sys.executable).parent
 HASS_BIN = Path(os.environ.get("IOT_LAB_HASS_VENV") or BIN.parent) / "bin"
 """Where `hass` comes from: this venv, or another release's (IOT_LAB_HASS_VENV)."""
-HOST = "127.0.0.1"
 MOSQUITTO_CANDIDATES = ("mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto")
+INFLUXD_CANDIDATES = ("influxd", "/usr/bin/influxd", "/usr/sbin/influxd")
+
+
+def find_program(candidates: Sequence[str]) -> str | None:
+    """The first of `candidates` found on PATH or at its absolute path."""
+    return next((found for c in candidates if (found := shutil.which(c))), None)
 
 
 class HarnessError(RuntimeError):
@@ -211,26 +219,12 @@ class Stack:
         drops messages for a subscriber that falls behind.
         """
         port = port or free_port()
-        mosquitto = next(
-            (found for c in MOSQUITTO_CANDIDATES if (found := shutil.which(c))), None
-        )
+        mosquitto = find_program(MOSQUITTO_CANDIDATES)
         if os.environ.get("IOT_LAB_BROKER") == "amqtt":
             mosquitto = None  # Force the embedded broker (to try it out).
         if mosquitto is not None:
-            conf = self.workdir / "mosquitto.conf"
-            conf.write_text(
-                f"listener {port} {HOST}\n"
-                "allow_anonymous true\n"
-                "persistence false\n"
-                # Started as root, Mosquitto would switch to its own user, and a change
-                # of user clears the kernel's parent-death signal: the broker would then
-                # outlive a demo killed the hard way.
-                "user root\n"
-                f"max_queued_messages {max_queued}\n"
-                "log_dest stdout\n"
-                "log_type error\nlog_type warning\nlog_type notice\n"
-            )
-            service = self.spawn("mosquitto", [mosquitto, "-c", conf])
+            config = brokers.plain_config(port, max_queued=max_queued)
+            service = self.start_mosquitto("mosquitto", port, config)
         else:
             conf = self.workdir / "amqtt.yaml"
             conf.write_text(
@@ -240,9 +234,52 @@ class Stack:
                 "    allow_anonymous: true\n"
             )
             service = self.spawn("amqtt", [BIN / "amqtt", "-c", conf])
+            wait_for_port(port, 20, service)
         self.broker = service.name
-        wait_for_port(port, 20, service)
         LOGGER.info("MQTT broker %s on %s:%d", service.name, HOST, port)
+        return port
+
+    def start_mosquitto(self, name: str, port: int, config: str) -> Service:
+        """Mosquitto on `config` (`brokers.py`), once it accepts connections on `port`.
+
+        Started again under the same name (a broker killed and brought back), it appends
+        to the same log.
+        """
+        mosquitto = find_program(MOSQUITTO_CANDIDATES)
+        if mosquitto is None:
+            raise HarnessError("Mosquitto is not installed (apt-get install mosquitto)")
+        conf = self.workdir / f"{name}.conf"
+        conf.write_text(config)
+        service = self.spawn(name, [mosquitto, "-c", conf])
+        wait_for_port(port, 20, service)
+        return service
+
+    def start_influxdb(self, port: int | None = None) -> int:
+        """InfluxDB 1.x (Debian's `influxdb`) on loopback, with a data folder of its own.
+
+        Return its HTTP port. Nothing else it could open (its RPC port, UDP, Graphite,
+        reporting to its vendor) is left on.
+        """
+        influxd = find_program(INFLUXD_CANDIDATES)
+        if influxd is None:
+            raise HarnessError("InfluxDB is not installed (apt-get install influxdb)")
+        port = port or free_port()
+        data = self.workdir / "influxdb"
+        conf = self.workdir / "influxdb.conf"
+        conf.write_text(
+            "reporting-disabled = true\n"
+            f'bind-address = "{HOST}:{free_port()}"\n'
+            f'[meta]\n  dir = "{data}/meta"\n'
+            f'[data]\n  dir = "{data}/data"\n  wal-dir = "{data}/wal"\n'
+            "  query-log-enabled = false\n"
+            f'[http]\n  bind-address = "{HOST}:{port}"\n  log-enabled = false\n'
+            "[monitor]\n  store-enabled = false\n"
+            "[continuous_queries]\n  enabled = false\n"
+            '[logging]\n  level = "warn"\n'
+        )
+        service = self.spawn("influxd", [influxd, "-config", conf])
+        wait_for_port(port, 30, service)
+        LOGGER.info("InfluxDB on %s:%d", HOST, port)
         return port
 
     def start_hass(self, config_dir: Path, http_port: int) -> Service:
@@ -257,7 +294,12 @@ class Stack:
     def start_simulator(
         self, broker_port: int, *options: str, name: str = "simulator"
     ) -> Service:
-        """Start the board simulator against the broker."""
+        """Start the board simulator against the broker.
+
+        The boards' flash is `flash/` for the one simulator of a run, `flash-<name>/`
+        for the others (two sites may both have a `lab-1`).
+        """
+        flash = "flash" if name == "simulator" else f"flash-{name}"
         service = self.spawn(
             name,
             [
@@ -268,7 +310,7 @@ class Stack:
                 f"{HOST}:{broker_port}",
                 # The boards' flash: LED and text survive a restart of the simulator.
                 "--flash",
-                self.workdir / "flash",
+                self.workdir / flash,
                 *options,
             ],
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -93,3 +94,16 @@ def server_certificate(
 def pem(cert: x509.Certificate) -> bytes:
     """A certificate in PEM."""
     return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def write_server_files(folder: Path, host: str) -> tuple[Path, Path, Path]:
+    """A new CA and a server certificate for `host` signed by it, written to `folder`.
+
+    Returns the paths of the CA certificate, the server certificate and its key.
+    """
+    ca_key, ca = certificate_authority("IoT Lab test CA")
+    cert, key = server_certificate(ca_key, ca, host)
+    paths = folder / "ca.crt", folder / "server.crt", folder / "server.key"
+    for path, content in zip(paths, (pem(ca), cert, key), strict=True):
+        path.write_bytes(content)
+    return paths

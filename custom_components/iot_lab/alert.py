@@ -130,6 +130,8 @@ class Transition:
 
     kind: AlertKind
     opened: bool
+    opened_at: datetime
+    """When the alert opened (on its resolution too): with the board, its identity."""
     value: float | None
     threshold: float | None
     duration: float | None = None
@@ -189,6 +191,7 @@ class _Alert:
         return Transition(
             kind=kind,
             opened=True,
+            opened_at=now,
             value=value,
             threshold=threshold,
             since_previous=self.since_previous,
@@ -206,6 +209,7 @@ class _Alert:
         return Transition(
             kind=kind,
             opened=False,
+            opened_at=opened_at,
             value=value,
             threshold=threshold,
             duration=round((now - opened_at).total_seconds(), 1),

@@ -1,4 +1,9 @@
-"""Whether the broker is reachable, and how long each board has been offline."""
+"""Whether the boards can be reached, and how long each board has been offline.
+
+A base topic's boards are out of reach while Home Assistant's MQTT client is not
+connected, and, for a site whose broker is bridged to Home Assistant's, while that
+bridge is down: the central broker then still holds the boards' retained `online`.
+"""
 
 from __future__ import annotations
 
@@ -10,32 +15,61 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
+from . import protocol
 from .board import Board
 from .const import LOGGER
 from .state import Part
 
 
 class Availability:
-    """The broker connection of the entry, and one grace timer per offline board."""
+    """The broker connection, the site's bridge, and one grace timer per offline board."""
 
     def __init__(
-        self, hass: HomeAssistant, boards: Mapping[str, Board], offline_grace: float
+        self,
+        hass: HomeAssistant,
+        boards: Mapping[str, Board],
+        offline_grace: float,
+        bridge_topic: str | None = None,
     ) -> None:
-        """`offline_grace`: minutes a board may stay offline before its alert."""
+        """`offline_grace`: minutes a board may stay offline before its alert.
+
+        `bridge_topic`: where the site broker's bridge says "1" (connected) or "0".
+        """
         self.hass = hass
         self.offline_grace = offline_grace
-        self.connected = mqtt.is_connected(hass)
+        self.bridge_topic = bridge_topic
+        self.broker_connected = mqtt.is_connected(hass)
+        self.bridge_up: bool | None = None
+        """The bridge's last word; None: no bridge, or it has not said yet."""
         self._boards = boards
         self._timers: dict[str, Callable[[], None]] = {}
 
-    def async_start(self) -> Callable[[], None]:
-        """Follow the broker connection; return the function that stops it all."""
-        unsubscribe = mqtt.async_subscribe_connection_status(
-            self.hass, self._async_connection_changed
-        )
+    @property
+    def connected(self) -> bool:
+        """True while the boards can be reached: broker connected, the bridge not down."""
+        return self.broker_connected and self.bridge_up is not False
+
+    async def async_start(self) -> Callable[[], None]:
+        """Follow the broker connection and the bridge; return what stops it all."""
+        unsubscribers = [
+            mqtt.async_subscribe_connection_status(
+                self.hass, self._async_connection_changed
+            )
+        ]
+        if self.bridge_topic:
+            unsubscribers.append(
+                await mqtt.async_subscribe(
+                    self.hass,
+                    self.bridge_topic,
+                    self._async_bridge_received,
+                    qos=1,
+                    encoding=None,
+                )
+            )
 
         def stop() -> None:
-            unsubscribe()
+            while unsubscribers:
+                unsubscribers.pop()()
             while self._timers:
                 self._timers.popitem()[1]()
 
@@ -74,6 +108,33 @@ class Availability:
 
     @callback
     def _async_connection_changed(self, connected: bool) -> None:
-        self.connected = connected
+        self.broker_connected = connected
+        self._async_reach_changed()
+
+    @callback
+    def _async_bridge_received(self, msg: mqtt.ReceiveMessage) -> None:
+        """The bridge's notification; anything but "1" or "0" is logged and dropped."""
+        try:
+            up = protocol.parse_bridge_state(msg.payload)
+        except protocol.ProtocolError as err:
+            LOGGER.warning("Dropped bridge state on %s: %s", msg.topic, err)
+            return
+        if up == self.bridge_up:
+            return
+        self.bridge_up = up
+        if up:
+            LOGGER.info(
+                "Bridge of the site broker is up (%s): boards reachable", msg.topic
+            )
+        else:
+            LOGGER.warning(
+                "Bridge of the site broker is down (%s): its boards are unavailable",
+                msg.topic,
+            )
+        self._async_reach_changed()
+
+    @callback
+    def _async_reach_changed(self) -> None:
+        """Wake every entity: their availability follows `connected`."""
         for board in self._boards.values():
             board.status.changed(Part.STATUS)

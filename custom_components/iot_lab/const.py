@@ -47,6 +47,9 @@ CONF_PROTOCOL: Final = "protocol"
 CONF_CA_CERTIFICATE: Final = "ca_certificate"
 CONF_HOST_KEY: Final = "host_key"
 CONF_CSV_IDENTITIES: Final = "csv_identities"
+CONF_BRIDGE_TOPIC: Final = "bridge_topic"
+"""Where the site broker's bridge to Home Assistant's broker says whether it is connected
+(Mosquitto's `notification_topic`); none: the boards reach Home Assistant's broker."""
 
 DEFAULT_OFFLINE_GRACE: Final = 2
 DEFAULT_OPENING: Final = "08:00:00"

@@ -33,7 +33,8 @@ async def async_get_config_entry_diagnostics(
             "data": async_redact_data(dict(entry.data), TO_REDACT),
             "options": async_redact_data(dict(entry.options), TO_REDACT),
         },
-        "broker_connected": hub.connected,
+        "broker_connected": hub.availability.broker_connected,
+        "bridge_up": hub.availability.bridge_up,
         "boards": {
             board.board_id: {
                 "info": (

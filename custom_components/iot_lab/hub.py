@@ -59,11 +59,14 @@ class IotLabHub:
         base_topic: str,
         offline_grace: float = DEFAULT_OFFLINE_GRACE,
         legacy_topics: LegacyTopics = DEFAULT_TOPICS,
+        *,
+        bridge_topic: str | None = None,
     ) -> None:
         """Prepare the hub; nothing is subscribed before `async_start`.
 
         `offline_grace`: minutes a board may stay offline before its offline alert.
         `legacy_topics`: where older firmware publishes and listens, if this hub adopts it.
+        `bridge_topic`: where the bridge of the boards' site broker says it is connected.
         """
         self.hass = hass
         self.legacy_topics = legacy_topics
@@ -71,7 +74,7 @@ class IotLabHub:
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}
         self.drops = DropLog()
-        self.availability = Availability(hass, self.boards, offline_grace)
+        self.availability = Availability(hass, self.boards, offline_grace, bridge_topic)
         self.devices = BoardDevices(hass, entry_id, base_topic)
         self.store = BoardStore(hass, entry_id, self.boards)
         self._pending = 0
@@ -80,7 +83,7 @@ class IotLabHub:
 
     @property
     def connected(self) -> bool:
-        """True while Home Assistant's MQTT client is connected to the broker."""
+        """True while the boards can be reached (broker connected, bridge not down)."""
         return self.availability.connected
 
     @property
@@ -89,7 +92,7 @@ class IotLabHub:
         return [board for board in self.boards.values() if board.info is not None]
 
     async def async_start(self) -> None:
-        """Restore the counters and alerts, then subscribe to `<base>/#`, follow the broker."""
+        """Restore the counters and alerts, subscribe to `<base>/#`, follow the broker."""
         await self.store.async_restore(self.board)
         self._unsubscribers.append(self.store.async_track_midnight())
         self._unsubscribers.append(
@@ -101,7 +104,7 @@ class IotLabHub:
                 encoding=None,
             )
         )
-        self._unsubscribers.append(self.availability.async_start())
+        self._unsubscribers.append(await self.availability.async_start())
 
     @callback
     def async_stop(self) -> None:
@@ -247,6 +250,10 @@ class IotLabHub:
     @callback
     def _async_alert(self, board: Board, transition: Transition) -> None:
         async_fire_alert(
-            self.hass, self.devices.device_id(board.board_id), board, transition
+            self.hass,
+            self.base_topic,
+            self.devices.device_id(board.board_id),
+            board,
+            transition,
         )
         self.store.async_schedule_save()

@@ -31,7 +31,14 @@ from .parsers import (
     parse_status,
     parse_temperature,
 )
-from .payload import Payload, ProtocolError, json_object, parse_number, shorten
+from .payload import (
+    Payload,
+    ProtocolError,
+    json_object,
+    parse_number,
+    shorten,
+    validate_topic,
+)
 from .protocol import slugify_board_id
 
 __all__ = [
@@ -66,8 +73,6 @@ than `esp32/input`."""
 DHT11_DATA_TOPIC: Final = "dht11/sensor/data"
 DHT11_STATUS_TOPIC: Final = "dht11/status"
 POLYSOURCE_TOPIC: Final = "polysource/capteurs"
-MAX_TOPIC_LENGTH: Final = 128
-_TOPIC_RE: Final = re.compile(r"[^\x00-\x1f\x7f-\x9f+#]{1,128}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +98,6 @@ class LegacyTopics:
 
 
 DEFAULT_TOPICS: Final = LegacyTopics()
-
-
-def validate_topic(raw: str) -> str:
-    """A topic an older board may use: 1-128 characters, no wildcard, no control one."""
-    if not _TOPIC_RE.fullmatch(raw):
-        raise ProtocolError(f"invalid MQTT topic {shorten(raw)}")
-    return raw
 
 
 POLYSOURCE: Final = "polysource"

@@ -22,9 +22,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import csvline
+from . import csvline, protocol
 from .board import Board
 from .const import (
+    CONF_BASE_TOPIC,
+    CONF_BRIDGE_TOPIC,
     CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
@@ -38,7 +40,12 @@ from .const import (
 from .export import csv_identity_of
 from .hub import IotLabHub
 from .legacy import LegacyTopics
-from .options_forms import legacy_topic_errors, settings_schema, upload_schema
+from .options_forms import (
+    bridge_schema,
+    legacy_topic_errors,
+    settings_schema,
+    upload_schema,
+)
 from .parsers import CSV_IDENTITY_KEYS, Capability, csv_identity
 from .payload import ProtocolError
 from .upload import UploadRefusedError, UploadSettings, async_check
@@ -60,7 +67,14 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose what to change."""
-        menu = ["settings", "csv_identity", "legacy_topics", "sftp", "add_counter"]
+        menu = [
+            "settings",
+            "bridge",
+            "csv_identity",
+            "legacy_topics",
+            "sftp",
+            "add_counter",
+        ]
         if self._counters:
             menu.append("remove_counter")
         return self.async_show_menu(step_id="init", menu_options=menu)
@@ -94,6 +108,32 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         schema = settings_schema(options)
         return self.async_show_form(
             step_id="settings", data_schema=schema, errors=errors
+        )
+
+    async def async_step_bridge(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The topic where the bridge of the boards' site broker says it is connected.
+
+        Empty: the boards publish to Home Assistant's own broker.
+        """
+        errors: dict[str, str] = {}
+        base_topic = self.config_entry.data[CONF_BASE_TOPIC]
+        if user_input is not None:
+            topic = str(user_input.get(CONF_BRIDGE_TOPIC, "")).strip()
+            try:
+                if topic:
+                    protocol.validate_bridge_topic(topic, base_topic)
+            except ProtocolError:
+                errors[CONF_BRIDGE_TOPIC] = "invalid_bridge_topic"
+            else:
+                return self._save(**{CONF_BRIDGE_TOPIC: topic})
+        current = user_input or self.config_entry.options
+        return self.async_show_form(
+            step_id="bridge",
+            data_schema=bridge_schema(current.get(CONF_BRIDGE_TOPIC)),
+            errors=errors,
+            description_placeholders={"base_topic": base_topic},
         )
 
     async def async_step_legacy_topics(

@@ -22,6 +22,7 @@ import probatio as vol
 from . import legacy
 from .const import (
     CONF_AUTO_EXPORT,
+    CONF_BRIDGE_TOPIC,
     CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_LEGACY,
@@ -72,6 +73,17 @@ def settings_schema(options: dict[str, Any]) -> vol.Schema:
                     mode=NumberSelectorMode.BOX,
                 )
             ),
+        }
+    )
+
+
+def bridge_schema(topic: str | None) -> vol.Schema:
+    """One optional topic: the bridge's `notification_topic`."""
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_BRIDGE_TOPIC, description={"suggested_value": topic}
+            ): TextSelector()
         }
     )
 

@@ -43,6 +43,10 @@ PAYLOAD_ONLINE: Final = "online"
 PAYLOAD_OFFLINE: Final = "offline"
 PAYLOAD_ON: Final = "ON"
 PAYLOAD_OFF: Final = "OFF"
+BRIDGE_UP: Final = "1"
+BRIDGE_DOWN: Final = "0"
+"""What a Mosquitto bridge publishes (retained) on its notification topic: connected or
+not. The remote broker gets the "0" as the bridge connection's last will."""
 
 
 class Capability(StrEnum):
@@ -191,6 +195,11 @@ def info_payload(info: BoardInfo) -> str:
 def parse_status(payload: Payload) -> bool:
     """Parse a birth / last-will message: True when the board is online."""
     return _either(payload, PAYLOAD_ONLINE, PAYLOAD_OFFLINE, "status")
+
+
+def parse_bridge_state(payload: Payload) -> bool:
+    """Parse a Mosquitto bridge notification: True while the bridge is connected."""
+    return _either(payload, BRIDGE_UP, BRIDGE_DOWN, "bridge state")
 
 
 def parse_light(payload: Payload) -> int:

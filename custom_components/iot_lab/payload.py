@@ -23,6 +23,7 @@ MAX_NAME_LENGTH: Final = 64
 MAX_FIELD_LENGTH: Final = 32
 
 CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_TOPIC_RE: Final = re.compile(r"[^\x00-\x1f\x7f-\x9f+#]{1,128}")
 
 
 class ProtocolError(ValueError):
@@ -42,6 +43,13 @@ def decode(payload: Payload) -> str:
         return bytes(payload).decode("utf-8")
     except UnicodeDecodeError:
         raise ProtocolError("payload is not UTF-8") from None
+
+
+def validate_topic(raw: str) -> str:
+    """A topic to publish on or follow: 1-128 characters, no wildcard, no control one."""
+    if not _TOPIC_RE.fullmatch(raw):
+        raise ProtocolError(f"invalid MQTT topic {shorten(raw)}")
+    return raw
 
 
 def loads_json(payload: Payload) -> Any:

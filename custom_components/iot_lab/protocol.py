@@ -25,6 +25,8 @@ from .messages import (
     Totals,
 )
 from .parsers import (
+    BRIDGE_DOWN,
+    BRIDGE_UP,
     COUNTER_MAX,
     HUMIDITY_MAX,
     HUMIDITY_MIN,
@@ -43,6 +45,7 @@ from .parsers import (
     led_command,
     light_level,
     oled_command,
+    parse_bridge_state,
     parse_counter,
     parse_humidity,
     parse_info,
@@ -64,10 +67,14 @@ from .payload import (
     loads_json,
     parse_number,
     shorten,
+    validate_topic,
 )
 
 __all__ = [
+    "ALERT_LEVEL",
     "BOARD_ID_PATTERN",
+    "BRIDGE_DOWN",
+    "BRIDGE_UP",
     "COUNTER_MAX",
     "DEFAULT_BASE_TOPIC",
     "HUMIDITY_MAX",
@@ -98,6 +105,7 @@ __all__ = [
     "light_level",
     "loads_json",
     "oled_command",
+    "parse_bridge_state",
     "parse_counter",
     "parse_humidity",
     "parse_info",
@@ -114,6 +122,8 @@ __all__ = [
     "subscription_topic",
     "validate_base_topic",
     "validate_board_id",
+    "validate_bridge_topic",
+    "validate_topic",
 ]
 """The whole contract, for the simulator, the firmware tests and the integration."""
 
@@ -149,6 +159,10 @@ class Command(StrEnum):
 
 
 _COMMAND_SUFFIXES: Final = tuple(f"/{command}" for command in Command)
+
+ALERT_LEVEL: Final = "alert"
+"""`<base>/<board id>/alert/...`: a board's alerts, published by Home Assistant (the alert
+blueprint) for programs outside it. Neither a board's message nor one for us."""
 
 
 def is_valid_board_id(board_id: object) -> bool:
@@ -187,6 +201,17 @@ def validate_base_topic(base_topic: object) -> str:
     if not isinstance(base_topic, str) or not _BASE_TOPIC_RE.fullmatch(base_topic):
         raise ProtocolError(f"invalid base topic {shorten(base_topic)}")
     return base_topic
+
+
+def validate_bridge_topic(topic: str, base_topic: str) -> str:
+    """A bridge's notification topic: a plain topic outside the base topic, else raise.
+
+    Inside it, every notification would also reach the boards' subscription.
+    """
+    validate_topic(topic)
+    if topic == base_topic or topic.startswith(f"{base_topic}/"):
+        raise ProtocolError(f"topic {shorten(topic)} is inside {base_topic}/")
+    return topic
 
 
 def subscription_topic(base_topic: str) -> str:
@@ -234,17 +259,25 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
 
 
 def decode_message(base_topic: str, topic: str, payload: Payload) -> Message | None:
-    """Turn one received message into a typed message (None: a command, not for us)."""
+    """Turn one received message into a typed message (None: not a board's, not for us)."""
     try:
         board_id, channel = split_topic(base_topic, topic)
     except ProtocolError as err:
-        if topic.endswith(_COMMAND_SUFFIXES):
+        if _published_by_home_assistant(base_topic, topic):
             return None
         return Refusal(board_id=INVALID_TOPIC, kind="topic", reason=str(err))
     try:
         return _DECODERS[channel](board_id, channel, payload)
     except ProtocolError as err:
         return Refusal(board_id=board_id, kind=channel, reason=str(err))
+
+
+def _published_by_home_assistant(base_topic: str, topic: str) -> bool:
+    """Commands and alerts: what Home Assistant itself publishes under the base topic."""
+    if topic.endswith(_COMMAND_SUFFIXES):
+        return True
+    rest = topic.removeprefix(f"{base_topic}/").partition("/")[2]
+    return rest == ALERT_LEVEL or rest.startswith(f"{ALERT_LEVEL}/")
 
 
 type _Decoder = Callable[[str, Channel, Payload], Message]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+import json
 import shutil
 import threading
 import time
@@ -119,3 +120,56 @@ def is_number(state: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class CounterTruth:
+    """Every passage the door counter has sent, over all of its boots.
+
+    An MQTT client of its own, subscribed for the whole module, that applies the
+    contract's rule to every `counter` message it sees: a new boot id starts a new count
+    that adds to what the earlier runs counted; a rebooted board that continues its run
+    keeps its id.
+    It misses nothing that matters: a board publishes its totals after each passage and
+    again, retained, on every connect, so the last totals of each boot always arrive.
+    """
+
+    def __init__(self, port: int, topic: str) -> None:
+        """Follow `topic` on the broker at `port` (reconnecting when it restarts)."""
+        self._lock = threading.Lock()
+        self._boot: str | None = None
+        self._earlier_boots = (0, 0)
+        self._current = (0, 0)
+        self._client = mqtt.Client(CallbackAPIVersion.VERSION2)
+        self._client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
+        self._client.on_message = self._on_message
+        self._client.reconnect_delay_set(min_delay=1, max_delay=2)
+        self._client.connect_async(HOST, port)
+        self._client.loop_start()
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, msg: Any) -> None:
+        totals = json.loads(msg.payload)
+        current = (int(totals["entries"]), int(totals["exits"]))
+        with self._lock:
+            restarted = totals["boot"] != self._boot
+            if restarted and self._boot is not None:
+                self._earlier_boots = (
+                    self._earlier_boots[0] + self._current[0],
+                    self._earlier_boots[1] + self._current[1],
+                )
+            self._boot = totals["boot"]
+            self._current = current
+
+    def lifetime(self) -> tuple[int, int] | None:
+        """Entries and exits over every boot, once the first totals arrived."""
+        with self._lock:
+            if self._boot is None:
+                return None
+            return (
+                self._earlier_boots[0] + self._current[0],
+                self._earlier_boots[1] + self._current[1],
+            )
+
+    def close(self) -> None:
+        """Disconnect."""
+        self._client.disconnect()
+        self._client.loop_stop()

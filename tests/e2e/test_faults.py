@@ -7,24 +7,19 @@ something; the tests run in file order and each leaves the stack working.
 from __future__ import annotations
 
 from collections.abc import Iterator
-import json
 from pathlib import Path
 import shutil
 import signal
-import threading
 import time
-from typing import Any
 
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
 from benchmarks.publisher import announce, connect
 from iot_lab_sim.harness import Demo, running_stack
 from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
-from iot_lab_sim.processes import HOST, Stack
+from iot_lab_sim.processes import Stack
 
-from .conftest import E2E_DIR, is_number, wait_until
+from .conftest import E2E_DIR, CounterTruth, is_number, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -41,59 +36,6 @@ SIMULATOR = [
     "--start",
     "2026-11-23T10:00:00",
 ]
-
-
-class CounterTruth:
-    """Every passage the door counter has sent, over all of its boots.
-
-    An MQTT client of its own, subscribed for the whole module, that applies the
-    contract's rule to every `counter` message it sees: a new boot id starts a new count
-    that adds to what the earlier runs counted; a rebooted board that continues its run
-    keeps its id.
-    It misses nothing that matters: a board publishes its totals after each passage and
-    again, retained, on every connect, so the last totals of each boot always arrive.
-    """
-
-    def __init__(self, port: int, topic: str) -> None:
-        """Follow `topic` on the broker at `port` (reconnecting when it restarts)."""
-        self._lock = threading.Lock()
-        self._boot: str | None = None
-        self._earlier_boots = (0, 0)
-        self._current = (0, 0)
-        self._client = mqtt.Client(CallbackAPIVersion.VERSION2)
-        self._client.on_connect = lambda client, *_: client.subscribe(topic, qos=1)
-        self._client.on_message = self._on_message
-        self._client.reconnect_delay_set(min_delay=1, max_delay=2)
-        self._client.connect_async(HOST, port)
-        self._client.loop_start()
-
-    def _on_message(self, client: mqtt.Client, userdata: Any, msg: Any) -> None:
-        totals = json.loads(msg.payload)
-        current = (int(totals["entries"]), int(totals["exits"]))
-        with self._lock:
-            restarted = totals["boot"] != self._boot
-            if restarted and self._boot is not None:
-                self._earlier_boots = (
-                    self._earlier_boots[0] + self._current[0],
-                    self._earlier_boots[1] + self._current[1],
-                )
-            self._boot = totals["boot"]
-            self._current = current
-
-    def lifetime(self) -> tuple[int, int] | None:
-        """Entries and exits over every boot, once the first totals arrived."""
-        with self._lock:
-            if self._boot is None:
-                return None
-            return (
-                self._earlier_boots[0] + self._current[0],
-                self._earlier_boots[1] + self._current[1],
-            )
-
-    def close(self) -> None:
-        """Disconnect."""
-        self._client.disconnect()
-        self._client.loop_stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 import shutil
 import ssl
-import subprocess
 import threading
 
 import paho.mqtt.client as mqtt
@@ -20,16 +19,14 @@ from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 import requests
 
+from iot_lab_sim.brokers import write_password_file
+from iot_lab_sim.harness import start_new_hass
 from iot_lab_sim.hass_api import (
     HomeAssistant,
     add_iot_lab_entry,
-    create_long_lived_token,
-    onboard,
-    wait_for_hass,
 )
-from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.processes import HOST, Stack, free_port, wait_for_port
-from tests.certificates import certificate_authority, pem, server_certificate
+from tests.certificates import write_server_files
 
 from .conftest import E2E_DIR, wait_until
 
@@ -50,26 +47,14 @@ topic read #
 """
 
 
-def _certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """A CA, and a server certificate for 127.0.0.1 signed by it."""
-    ca_key, ca = certificate_authority("IoT Lab test CA")
-    cert, key = server_certificate(ca_key, ca, HOST)
-    paths = folder / "ca.crt", folder / "server.crt", folder / "server.key"
-    for path, content in zip(paths, (pem(ca), cert, key), strict=True):
-        path.write_bytes(content)
-    return paths
-
-
 def _start_tls_broker(stack: Stack, folder: Path) -> tuple[int, Path]:
     mosquitto = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     passwd = shutil.which("mosquitto_passwd")
     if not Path(mosquitto).exists() or passwd is None:
         pytest.skip("Mosquitto (with mosquitto_passwd) is not installed")
-    ca, cert, key = _certificates(folder)
+    ca, cert, key = write_server_files(folder, HOST)
     passwords = folder / "passwords"
-    passwords.touch()
-    for user, password in USERS.items():
-        subprocess.run([passwd, "-b", str(passwords), user, password], check=True)
+    write_password_file(passwords, USERS)
     (folder / "acl").write_text(ACL)
     port = free_port()
     conf = folder / "mosquitto-tls.conf"
@@ -138,14 +123,7 @@ def tls_stack() -> Iterator[tuple[HomeAssistant, int, Path, Stack]]:
             "--seed",
             "5",
         )
-        http_port = free_port()
-        config = workdir / "config"
-        prepare_config(config, http_port)
-        hass = stack.start_hass(config, http_port)
-        url = f"http://{HOST}:{http_port}"
-        wait_for_hass(url, hass, 240)
-        access, _ = onboard(url)
-        api = HomeAssistant(url, create_long_lived_token(url, access, "tls test"))
+        api = start_new_hass(stack, workdir / "config", "tls test")
         _add_tls_mqtt_entry(api, port, ca)
         add_iot_lab_entry(api)
         try:

@@ -25,7 +25,7 @@ from custom_components.iot_lab.alert import (
 from custom_components.iot_lab.const import ALERT_EVENT, DOMAIN
 from custom_components.iot_lab.logbook import async_describe_events, describe_alert
 
-from .conftest import CLIMATE_ID, LIGHT_ID, Fire, load_fixture, set_number
+from .conftest import CLIMATE_ID, FROZEN_AT, LIGHT_ID, Fire, load_fixture, set_number
 
 HOT = "binary_sensor.climate_corner_temperature_too_high"
 COLD = "binary_sensor.climate_corner_temperature_too_low"
@@ -227,14 +227,18 @@ async def test_temperature_alert_opens_resolves_and_fires_events(
         (DOMAIN, f"iot_lab/{CLIMATE_ID}"), setup_integration.entry_id
     )
     assert device is not None
+    opened_at = FROZEN_AT.isoformat()
     opened = {
         "device_id": device.id,
+        "base_topic": "iot_lab",
         "board_id": CLIMATE_ID,
         "name": "Climate corner",
         "kind": "temperature_high",
         "state": "opened",
         "value": 28.4,
         "threshold": 28.0,
+        "incident_id": f"iot_lab/{CLIMATE_ID}/temperature_high/{opened_at}",
+        "opened_at": opened_at,
         "since_previous": None,
     }
     assert alerts == [

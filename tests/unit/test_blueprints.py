@@ -37,6 +37,7 @@ DOOR = "door-1"
 THRESHOLD = "threshold_alert.yaml"
 OFFLINE = "offline_alert.yaml"
 OCCUPANCY = "occupancy_over_capacity.yaml"
+TO_MQTT = "alerts_to_mqtt.yaml"
 
 
 class SlowNotify:
@@ -191,6 +192,7 @@ def _device_id(hass: HomeAssistant, entry: MockConfigEntry, board_id: str) -> st
 def test_every_blueprint_is_tested_and_filters_on_iot_lab() -> None:
     names = sorted(path.name for path in BLUEPRINTS.glob("*.yaml"))
     assert names == [
+        "alerts_to_mqtt.yaml",
         "daily_entrance_report.yaml",
         "occupancy_over_capacity.yaml",
         "offline_alert.yaml",
@@ -557,3 +559,147 @@ async def test_daily_entrance_report(
             " peak occupancy 3.",
         }
     ]
+
+
+def _published(mqtt_mock: Any) -> list[tuple[str, Any, int, bool]]:
+    """Every MQTT publish since the last reset: topic, payload (parsed JSON), QoS, retain."""
+    return [
+        (
+            call.args[0],
+            json.loads(call.args[1]) if call.args[1] else "",
+            *call.args[2:4],
+        )
+        for call in mqtt_mock.async_publish.call_args_list
+    ]
+
+
+def _incident(
+    board_id: str, kind: str, opened_at: datetime, **fields: Any
+) -> dict[str, Any]:
+    """The JSON message of one alert, as the blueprint publishes it."""
+    return {
+        "incident_id": f"iot_lab/{board_id}/{kind}/{opened_at.isoformat()}",
+        "status": "opened",
+        "alert_type": "incident_created",
+        "kind": kind,
+        "board_id": board_id,
+        "name": f"Room {board_id.removeprefix('room-')}",
+        "opened_at": opened_at.isoformat(),
+        "duration": None,
+        "timestamp": opened_at.isoformat(),
+    } | fields
+
+
+async def test_alerts_are_published_on_mqtt_retained_while_open(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    mqtt_mock: Any,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _climate_boards(hass, 1)
+    await _use_blueprint(hass, TO_MQTT, {})
+    mqtt_mock.async_publish.reset_mock()
+    # Too hot, then offline while still too hot: two alerts open on one board.
+    _send(hass, "room-01", "temperature", "30")
+    await hass.async_block_till_done()
+    _send(hass, "room-01", "status", "offline")
+    freezer.tick(timedelta(minutes=2, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    offline_at = FROZEN_AT + timedelta(minutes=2, seconds=1)
+    hot = "iot_lab/room-01/alert/temperature_high"
+    offline = "iot_lab/room-01/alert/offline"
+    too_hot = _incident(
+        "room-01", "temperature_high", FROZEN_AT, value=30.0, threshold=28.0
+    )
+    gone = _incident("room-01", "offline", offline_at, value=None, threshold=2)
+    assert _published(mqtt_mock) == [(hot, too_hot, 1, True), (offline, gone, 1, True)]
+    # Home Assistant restarts in between: the same incidents end, with their whole
+    # duration; each end is published once, then its retained opening is cleared.
+    freezer.tick(timedelta(minutes=5))
+    await _restart(hass, setup_integration, {"room-01": "offline"})
+    await hass.async_block_till_done()
+    mqtt_mock.async_publish.reset_mock()
+    freezer.tick(timedelta(minutes=3))
+    _send(hass, "room-01", "status", "online")
+    await hass.async_block_till_done()
+    _send(hass, "room-01", "temperature", "25")
+    await hass.async_block_till_done()
+    now = (FROZEN_AT + timedelta(minutes=10, seconds=1)).isoformat()
+    ended = {"status": "resolved", "alert_type": "incident_resolved", "timestamp": now}
+    assert _published(mqtt_mock) == [
+        (offline, gone | ended | {"duration": 480.0}, 1, False),
+        (offline, "", 1, True),
+        (hot, too_hot | ended | {"value": 25.0, "duration": 601.0}, 1, False),
+        (hot, "", 1, True),
+    ]
+    # Our own messages come back through the broker: IoT Lab ignores them, silently.
+    for topic in (hot, offline):
+        async_fire_mqtt_message(hass, topic, json.dumps(too_hot), 1, True)
+    await hass.async_block_till_done()
+    assert "Dropped" not in caplog.text
+
+
+async def test_alerts_on_a_fixed_topic_as_an_event_stream(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    mqtt_mock: Any,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The DHT11 seed's `dht11/alerts` consumers: one message per alert, never retained;
+    only the boards and kinds chosen."""
+    rooms = await _climate_boards(hass, 30)
+    await _use_blueprint(
+        hass,
+        TO_MQTT,
+        {
+            "boards": [_device_id(hass, setup_integration, "room-02")],
+            "kinds": ["humidity_high"],
+            "topic": " dht11/alerts ",
+            "retain": False,
+        },
+    )
+    mqtt_mock.async_publish.reset_mock()
+    _send(hass, "room-02", "temperature", "35")  # another kind
+    _send(hass, "room-01", "humidity", "90")  # another board
+    _send(hass, "room-02", "humidity", "90")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(minutes=1))
+    _send(hass, "room-02", "humidity", "50")
+    await hass.async_block_till_done()
+    humid = _incident("room-02", "humidity_high", FROZEN_AT, value=90.0, threshold=70.0)
+    assert _published(mqtt_mock) == [
+        ("dht11/alerts", humid, 1, False),
+        (
+            "dht11/alerts",
+            humid
+            | {
+                "status": "resolved",
+                "alert_type": "incident_resolved",
+                "value": 50.0,
+                "duration": 60.0,
+                "timestamp": (FROZEN_AT + timedelta(minutes=1)).isoformat(),
+            },
+            1,
+            False,
+        ),
+    ]
+    assert len(rooms) == 30
+
+
+async def test_a_burst_of_alerts_is_published_in_full_and_in_order(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    mqtt_mock: Any,
+) -> None:
+    rooms = await _climate_boards(hass, 30)
+    await _use_blueprint(hass, TO_MQTT, {"topic": "{base}/{board_id}/alert"})
+    mqtt_mock.async_publish.reset_mock()
+    for board_id in rooms:  # a heat wave on every board at once
+        _send(hass, board_id, "temperature", "33")
+    await hass.async_block_till_done()
+    assert [
+        (topic, message["board_id"], retain)
+        for topic, message, _, retain in (_published(mqtt_mock))
+    ] == [(f"iot_lab/{board_id}/alert", board_id, True) for board_id in rooms]

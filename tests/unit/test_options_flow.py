@@ -156,6 +156,7 @@ async def test_menu_hides_removal_without_counters(
     result = await hass.config_entries.options.async_init(setup_integration.entry_id)
     assert result["menu_options"] == [
         "settings",
+        "bridge",
         "csv_identity",
         "legacy_topics",
         "sftp",

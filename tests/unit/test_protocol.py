@@ -808,6 +808,12 @@ def test_decode_message(channel: str, payload: str, expected: Message) -> None:
 
 def test_decode_message_topics() -> None:
     assert protocol.decode_message("iot_lab", "iot_lab/lab-1/led/set", "ON") is None
+    # The alert blueprint's messages: Home Assistant's own, not a board's.
+    for alert in ("alert", "alert/offline", "alert/temperature_high"):
+        topic = f"north/iot_lab/lab-1/{alert}"
+        assert protocol.decode_message("north/iot_lab", topic, "{}") is None
+    refusal = protocol.decode_message("iot_lab", "iot_lab/lab-1/alerts", "{}")
+    assert isinstance(refusal, Refusal)
     refusal = protocol.decode_message("iot_lab", "iot_lab/LAB/light", "1")
     assert isinstance(refusal, Refusal)
     assert (refusal.board_id, refusal.kind) == (protocol.INVALID_TOPIC, "topic")
