@@ -330,7 +330,9 @@ def add_iot_lab_site(
     entry_id: str = result["result"]["entry_id"]
     if bridge_topic:
         flow, _ = _options_step(api, entry_id, "bridge")
-        result = api.rest("POST", flow, {"bridge_topic": bridge_topic})
+        api.rest("POST", flow, {"bridge_topics": [bridge_topic]})
+        # No board picked: every board of the site is behind the bridge.
+        result = api.rest("POST", flow, {"bridge_boards": []})
         if result.get("type") != "create_entry":
             raise HarnessError(f"setting the bridge of {base_topic} failed: {result}")
     return entry_id

@@ -11,7 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .adopt import async_adopt_legacy
 from .const import (
     CONF_BASE_TOPIC,
-    CONF_BRIDGE_TOPIC,
+    CONF_BRIDGES,
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
@@ -51,7 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
         entry.data[CONF_BASE_TOPIC],
         entry.options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
         LegacyTopics.from_options(entry.options.get(CONF_LEGACY_TOPICS, {})),
-        bridge_topic=entry.options.get(CONF_BRIDGE_TOPIC) or None,
+        bridges=entry.options.get(CONF_BRIDGES),
     )
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

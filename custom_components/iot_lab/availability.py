@@ -1,14 +1,17 @@
 """Whether the boards can be reached, and how long each board has been offline.
 
 A base topic's boards are out of reach while Home Assistant's MQTT client is not
-connected, and, for a site whose broker is bridged to Home Assistant's, while that
-bridge is down: the central broker then still holds the boards' retained `online`.
+connected, and a board behind a site broker bridged to Home Assistant's, while that
+bridge is down: the central broker then still holds the board's retained `online`.
+Sites bridged under one base topic (`topic iot_lab/# both 1` on each site broker) are
+told apart by the boards the user lists behind each bridge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
 
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant, callback
@@ -22,46 +25,59 @@ from .state import Part
 
 
 class Availability:
-    """The broker connection, the site's bridge, and one grace timer per offline board."""
+    """The broker connection, the sites' bridges, and one grace timer per offline board."""
 
     def __init__(
         self,
         hass: HomeAssistant,
         boards: Mapping[str, Board],
         offline_grace: float,
-        bridge_topic: str | None = None,
+        bridges: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         """`offline_grace`: minutes a board may stay offline before its alert.
 
-        `bridge_topic`: where the site broker's bridge says "1" (connected) or "0".
+        `bridges`: each bridge's notification topic (where it says "1" or "0") and the
+        boards behind it; a bridge with no board listed carries every other board.
         """
         self.hass = hass
         self.offline_grace = offline_grace
-        self.bridge_topic = bridge_topic
         self.broker_connected = mqtt.is_connected(hass)
-        self.bridge_up: bool | None = None
-        """The bridge's last word; None: no bridge, or it has not said yet."""
+        self.bridges = {topic: frozenset(ids) for topic, ids in (bridges or {}).items()}
+        self.bridge_up: dict[str, bool] = {}
+        """Each bridge's last word; a bridge that has not said yet is not listed."""
+        self._bridge_of_board = {
+            board_id: topic for topic, ids in self.bridges.items() for board_id in ids
+        }
+        self._bridge_of_the_rest = next(
+            (topic for topic, ids in self.bridges.items() if not ids), None
+        )
         self._boards = boards
         self._timers: dict[str, Callable[[], None]] = {}
 
-    @property
-    def connected(self) -> bool:
-        """True while the boards can be reached: broker connected, the bridge not down."""
-        return self.broker_connected and self.bridge_up is not False
+    def bridge_of(self, board_id: str) -> str | None:
+        """The notification topic of the bridge a board is behind (None: no bridge)."""
+        return self._bridge_of_board.get(board_id, self._bridge_of_the_rest)
+
+    def reachable(self, board_id: str) -> bool:
+        """True while a board can be reached: broker connected, its bridge not down."""
+        if not self.broker_connected:
+            return False
+        bridge = self.bridge_of(board_id)
+        return bridge is None or self.bridge_up.get(bridge) is not False
 
     async def async_start(self) -> Callable[[], None]:
-        """Follow the broker connection and the bridge; return what stops it all."""
+        """Follow the broker connection and the bridges; return what stops it all."""
         unsubscribers = [
             mqtt.async_subscribe_connection_status(
                 self.hass, self._async_connection_changed
             )
         ]
-        if self.bridge_topic:
+        for topic in self.bridges:
             unsubscribers.append(
                 await mqtt.async_subscribe(
                     self.hass,
-                    self.bridge_topic,
-                    self._async_bridge_received,
+                    topic,
+                    partial(self._async_bridge_received, topic),
                     qos=1,
                     encoding=None,
                 )
@@ -109,32 +125,41 @@ class Availability:
     @callback
     def _async_connection_changed(self, connected: bool) -> None:
         self.broker_connected = connected
-        self._async_reach_changed()
+        self._async_wake(self._boards.values())
 
     @callback
-    def _async_bridge_received(self, msg: mqtt.ReceiveMessage) -> None:
-        """The bridge's notification; anything but "1" or "0" is logged and dropped."""
+    def _async_bridge_received(self, bridge: str, msg: mqtt.ReceiveMessage) -> None:
+        """A bridge's notification; anything but "1" or "0" is logged and dropped."""
         try:
             up = protocol.parse_bridge_state(msg.payload)
         except protocol.ProtocolError as err:
-            LOGGER.warning("Dropped bridge state on %s: %s", msg.topic, err)
+            LOGGER.warning("Dropped bridge state on %s: %s", bridge, err)
             return
-        if up == self.bridge_up:
+        if self.bridge_up.get(bridge) == up:
             return
-        self.bridge_up = up
+        self.bridge_up[bridge] = up
+        behind = [
+            board
+            for board in self._boards.values()
+            if self.bridge_of(board.board_id) == bridge
+        ]
         if up:
             LOGGER.info(
-                "Bridge of the site broker is up (%s): boards reachable", msg.topic
+                "Bridge of a site broker is up (%s): %d boards reachable",
+                bridge,
+                len(behind),
             )
         else:
             LOGGER.warning(
-                "Bridge of the site broker is down (%s): its boards are unavailable",
-                msg.topic,
+                "Bridge of a site broker is down (%s): its %d boards are unavailable",
+                bridge,
+                len(behind),
             )
-        self._async_reach_changed()
+        self._async_wake(behind)
 
+    @staticmethod
     @callback
-    def _async_reach_changed(self) -> None:
-        """Wake every entity: their availability follows `connected`."""
-        for board in self._boards.values():
+    def _async_wake(boards: Iterable[Board]) -> None:
+        """Wake the boards' entities: their availability follows `reachable`."""
+        for board in boards:
             board.status.changed(Part.STATUS)

@@ -81,7 +81,7 @@ class IotLabBinarySensor(IotLabEntity, BinarySensorEntity):
     def available(self) -> bool:
         """Connectivity stays available while the board is away: saying so is its job."""
         if self.entity_description.available_offline:
-            return self.hub.connected
+            return self.hub.reachable(self.board)
         return super().available
 
     @property

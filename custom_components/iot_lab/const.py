@@ -47,9 +47,12 @@ CONF_PROTOCOL: Final = "protocol"
 CONF_CA_CERTIFICATE: Final = "ca_certificate"
 CONF_HOST_KEY: Final = "host_key"
 CONF_CSV_IDENTITIES: Final = "csv_identities"
-CONF_BRIDGE_TOPIC: Final = "bridge_topic"
-"""Where the site broker's bridge to Home Assistant's broker says whether it is connected
-(Mosquitto's `notification_topic`); none: the boards reach Home Assistant's broker."""
+CONF_BRIDGE_TOPICS: Final = "bridge_topics"
+CONF_BRIDGE_BOARDS: Final = "bridge_boards"
+CONF_BRIDGES: Final = "bridges"
+"""Bridges of site brokers to Home Assistant's broker: each one's notification topic
+(where it says whether it is connected) and the ids of the boards behind it, none for
+every board not listed under another bridge. No bridge: boards reach the broker itself."""
 
 DEFAULT_OFFLINE_GRACE: Final = 2
 DEFAULT_OPENING: Final = "08:00:00"

@@ -50,8 +50,8 @@ class IotLabEntity(Entity):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the broker is unreachable or the board said offline."""
-        return self.hub.connected and self.board.status.online is not False
+        """Unavailable while the board is out of reach or said it is offline."""
+        return self.hub.reachable(self.board) and self.board.status.online is not False
 
     async def async_added_to_hass(self) -> None:
         """Follow the parts of the board's state this entity shows."""

@@ -8,7 +8,7 @@ live in their own modules; the hub only calls them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
@@ -60,13 +60,14 @@ class IotLabHub:
         offline_grace: float = DEFAULT_OFFLINE_GRACE,
         legacy_topics: LegacyTopics = DEFAULT_TOPICS,
         *,
-        bridge_topic: str | None = None,
+        bridges: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         """Prepare the hub; nothing is subscribed before `async_start`.
 
         `offline_grace`: minutes a board may stay offline before its offline alert.
         `legacy_topics`: where older firmware publishes and listens, if this hub adopts it.
-        `bridge_topic`: where the bridge of the boards' site broker says it is connected.
+        `bridges`: notification topics of site brokers' bridges, and the boards behind
+        each (none listed: every other board).
         """
         self.hass = hass
         self.legacy_topics = legacy_topics
@@ -74,17 +75,16 @@ class IotLabHub:
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}
         self.drops = DropLog()
-        self.availability = Availability(hass, self.boards, offline_grace, bridge_topic)
+        self.availability = Availability(hass, self.boards, offline_grace, bridges)
         self.devices = BoardDevices(hass, entry_id, base_topic)
         self.store = BoardStore(hass, entry_id, self.boards)
         self._pending = 0
         self._signal = SIGNAL_BOARD_ANNOUNCED.format(entry_id)
         self._unsubscribers: list[Callable[[], None]] = []
 
-    @property
-    def connected(self) -> bool:
-        """True while the boards can be reached (broker connected, bridge not down)."""
-        return self.availability.connected
+    def reachable(self, board: Board) -> bool:
+        """True while a board can be reached (broker connected, its bridge not down)."""
+        return self.availability.reachable(board.board_id)
 
     @property
     def announced_boards(self) -> list[Board]:

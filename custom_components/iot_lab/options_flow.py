@@ -22,11 +22,13 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import csvline, protocol
+from . import csvline
 from .board import Board
 from .const import (
     CONF_BASE_TOPIC,
-    CONF_BRIDGE_TOPIC,
+    CONF_BRIDGE_BOARDS,
+    CONF_BRIDGE_TOPICS,
+    CONF_BRIDGES,
     CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
@@ -41,7 +43,9 @@ from .export import csv_identity_of
 from .hub import IotLabHub
 from .legacy import LegacyTopics
 from .options_forms import (
-    bridge_schema,
+    bridge_boards_schema,
+    bridge_topic_errors,
+    bridge_topics_schema,
     legacy_topic_errors,
     settings_schema,
     upload_schema,
@@ -62,6 +66,8 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         self._added_counter: str | None = None
         self._webhook_id = ""
         self._identity_board = ""
+        self._bridge_topics: list[str] = []
+        self._bridges: dict[str, list[str]] = {}
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -113,27 +119,66 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
     async def async_step_bridge(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The topic where the bridge of the boards' site broker says it is connected.
+        """The notification topics of the bridges the boards are behind, if any.
 
-        Empty: the boards publish to Home Assistant's own broker.
+        None: the boards publish to Home Assistant's own broker.
         """
         errors: dict[str, str] = {}
         base_topic = self.config_entry.data[CONF_BASE_TOPIC]
+        saved: dict[str, list[str]] = self.config_entry.options.get(CONF_BRIDGES, {})
+        topics = list(saved)
         if user_input is not None:
-            topic = str(user_input.get(CONF_BRIDGE_TOPIC, "")).strip()
-            try:
-                if topic:
-                    protocol.validate_bridge_topic(topic, base_topic)
-            except ProtocolError:
-                errors[CONF_BRIDGE_TOPIC] = "invalid_bridge_topic"
-            else:
-                return self._save(**{CONF_BRIDGE_TOPIC: topic})
-        current = user_input or self.config_entry.options
+            topics = [
+                str(topic).strip()
+                for topic in user_input.get(CONF_BRIDGE_TOPICS, [])
+                if str(topic).strip()
+            ]
+            errors = bridge_topic_errors(topics, base_topic)
+            if not errors:
+                if not topics:
+                    return self._save(**{CONF_BRIDGES: {}})
+                self._bridge_topics, self._bridges = topics, {}
+                return await self.async_step_bridge_boards()
         return self.async_show_form(
             step_id="bridge",
-            data_schema=bridge_schema(current.get(CONF_BRIDGE_TOPIC)),
+            data_schema=bridge_topics_schema(topics),
             errors=errors,
             description_placeholders={"base_topic": base_topic},
+        )
+
+    async def async_step_bridge_boards(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The boards behind each bridge in turn; none picked: every other board."""
+        errors: dict[str, str] = {}
+        topic = self._bridge_topics[len(self._bridges)]
+        if user_input is not None:
+            behind = sorted(user_input.get(CONF_BRIDGE_BOARDS, []))
+            if set(behind) & {b for ids in self._bridges.values() for b in ids}:
+                errors[CONF_BRIDGE_BOARDS] = "board_behind_two_bridges"
+            elif not behind and any(not ids for ids in self._bridges.values()):
+                errors[CONF_BRIDGE_BOARDS] = "two_bridges_for_the_rest"
+            else:
+                self._bridges[topic] = behind
+                if len(self._bridges) == len(self._bridge_topics):
+                    return self._save(**{CONF_BRIDGES: self._bridges})
+                topic = self._bridge_topics[len(self._bridges)]
+        saved: dict[str, list[str]] = self.config_entry.options.get(CONF_BRIDGES, {})
+        boards = {
+            board.board_id: f"{board.info.name} ({board.board_id})"
+            for board in self._announced_boards()
+            if board.info
+        }
+        for board_id in saved.get(topic, []):
+            boards.setdefault(board_id, board_id)
+        return self.async_show_form(
+            step_id="bridge_boards",
+            data_schema=bridge_boards_schema(boards, saved.get(topic, [])),
+            errors=errors,
+            description_placeholders={
+                "topic": topic,
+                "base_topic": self.config_entry.data[CONF_BASE_TOPIC],
+            },
         )
 
     async def async_step_legacy_topics(

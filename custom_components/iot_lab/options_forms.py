@@ -10,6 +10,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -19,10 +20,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import legacy
+from . import legacy, protocol
 from .const import (
     CONF_AUTO_EXPORT,
-    CONF_BRIDGE_TOPIC,
+    CONF_BRIDGE_BOARDS,
+    CONF_BRIDGE_TOPICS,
     CONF_CA_CERTIFICATE,
     CONF_CLOSING,
     CONF_LEGACY,
@@ -77,15 +79,46 @@ def settings_schema(options: dict[str, Any]) -> vol.Schema:
     )
 
 
-def bridge_schema(topic: str | None) -> vol.Schema:
-    """One optional topic: the bridge's `notification_topic`."""
+def bridge_topics_schema(topics: list[str]) -> vol.Schema:
+    """The bridges' notification topics, one per site broker."""
     return vol.Schema(
         {
             vol.Optional(
-                CONF_BRIDGE_TOPIC, description={"suggested_value": topic}
-            ): TextSelector()
+                CONF_BRIDGE_TOPICS, description={"suggested_value": topics}
+            ): TextSelector(TextSelectorConfig(multiple=True))
         }
     )
+
+
+def bridge_boards_schema(boards: dict[str, str], behind: list[str]) -> vol.Schema:
+    """The boards behind one bridge, picked among `boards` (id: label)."""
+    return vol.Schema(
+        {
+            vol.Optional(
+                CONF_BRIDGE_BOARDS, description={"suggested_value": behind}
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=[
+                        SelectOptionDict(value=board_id, label=label)
+                        for board_id, label in boards.items()
+                    ],
+                    multiple=True,
+                )
+            )
+        }
+    )
+
+
+def bridge_topic_errors(topics: list[str], base_topic: str) -> dict[str, str]:
+    """The topics field's error: a topic that is not one, inside the base, or twice."""
+    try:
+        for topic in topics:
+            protocol.validate_bridge_topic(topic, base_topic)
+    except ProtocolError:
+        return {CONF_BRIDGE_TOPICS: "invalid_bridge_topic"}
+    if len(set(topics)) != len(topics):
+        return {CONF_BRIDGE_TOPICS: "bridge_topic_twice"}
+    return {}
 
 
 def legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:

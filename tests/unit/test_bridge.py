@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.iot_lab import protocol
-from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_BRIDGE_TOPIC, DOMAIN
+from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_BRIDGES, DOMAIN
 from custom_components.iot_lab.diagnostics import async_get_config_entry_diagnostics
 
 from .conftest import load_fixture
@@ -42,7 +42,7 @@ def _site(base: str, bridge: str | None) -> MockConfigEntry:
         domain=DOMAIN,
         title=f"IoT Lab ({base})",
         data={CONF_BASE_TOPIC: base},
-        options={CONF_BRIDGE_TOPIC: bridge} if bridge else {},
+        options={CONF_BRIDGES: {bridge: []}} if bridge else {},
         unique_id=base,
         version=2,
     )
@@ -152,7 +152,7 @@ async def test_a_bridge_down_at_start_keeps_its_boards_unavailable(
     assert _state(hass, LIGHT) == STATE_UNAVAILABLE
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["broker_connected"] is True
-    assert diagnostics["bridge_up"] is False
+    assert diagnostics["bridge_up"] == {NORTH_BRIDGE: False}
 
 
 async def test_a_site_without_a_bridge_ignores_other_sites_bridges(
@@ -181,7 +181,10 @@ async def test_a_broken_bridge_state_is_logged_and_dropped(
     assert "boards are unavailable" in caplog.text
 
 
-async def _options(hass: HomeAssistant, entry: MockConfigEntry, topic: str) -> Any:
+async def _options(
+    hass: HomeAssistant, entry: MockConfigEntry, topics: list[str]
+) -> Any:
+    """Open the bridges' step and give their topics: the flow's answer."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "bridge"}
@@ -191,7 +194,16 @@ async def _options(hass: HomeAssistant, entry: MockConfigEntry, topic: str) -> A
         "base_topic": entry.data["base_topic"]
     }
     return await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_BRIDGE_TOPIC: topic}
+        result["flow_id"], {"bridge_topics": topics}
+    )
+
+
+async def _pick(hass: HomeAssistant, result: Any, topic: str, boards: list[str]) -> Any:
+    """Answer the boards step of `topic`."""
+    assert result["step_id"] == "bridge_boards", result
+    assert result["description_placeholders"]["topic"] == topic
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"bridge_boards": boards}
     )
 
 
@@ -200,24 +212,71 @@ async def test_the_bridge_topic_is_set_in_the_options(
 ) -> None:
     entry = await _one_site(hass, None)
     for wrong in ("bridges/+/state", "north/iot_lab/bridge", "north/iot_lab", "a\x00b"):
-        result = await _options(hass, entry, wrong)
-        assert result["errors"] == {CONF_BRIDGE_TOPIC: "invalid_bridge_topic"}, wrong
-    result = await _options(hass, entry, " $SYS/broker/connection/north/state ")
+        result = await _options(hass, entry, [wrong])
+        assert result["errors"] == {"bridge_topics": "invalid_bridge_topic"}, wrong
+    result = await _options(hass, entry, ["bridges/a", " bridges/a "])
+    assert result["errors"] == {"bridge_topics": "bridge_topic_twice"}
+    result = await _options(hass, entry, [" $SYS/broker/connection/north/state ", ""])
+    result = await _pick(hass, result, "$SYS/broker/connection/north/state", [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert entry.options[CONF_BRIDGE_TOPIC] == "$SYS/broker/connection/north/state"
+    assert entry.options[CONF_BRIDGES] == {"$SYS/broker/connection/north/state": []}
     # Saving reloads the entry, which now follows the bridge.
     await _boards(hass, NORTH)
     _send(hass, "$SYS/broker/connection/north/state", "0")
     await hass.async_block_till_done()
     assert _state(hass, LIGHT) == STATE_UNAVAILABLE
     # Emptied: no bridge any more.
-    result = await _options(hass, entry, "")
+    result = await _options(hass, entry, [])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert entry.options[CONF_BRIDGE_TOPIC] == ""
+    assert entry.options[CONF_BRIDGES] == {}
     await _boards(hass, NORTH)
     assert _state(hass, LIGHT) == LEVEL
+
+
+async def test_sites_bridged_under_one_base_topic_follow_their_own_bridge(
+    hass: HomeAssistant, mqtt_mock: Any
+) -> None:
+    """Each site broker bridges `iot_lab/# both 1`: the user says which board is where."""
+    entry = await _one_site(hass, None)
+    await _boards(hass, NORTH)  # lab-1 and door-1
+    result = await _options(hass, entry, [NORTH_BRIDGE, SOUTH_BRIDGE])
+    assert result["data_schema"].schema["bridge_boards"].config["options"] == [
+        {"value": "lab-1", "label": "Lab bench 1 (lab-1)"},
+        {"value": "door-1", "label": "Library entrance (door-1)"},
+    ]
+    result = await _pick(hass, result, NORTH_BRIDGE, ["lab-1"])
+    # A board sits behind one bridge only; one bridge at most takes the rest.
+    result = await _pick(hass, result, SOUTH_BRIDGE, ["lab-1", "door-1"])
+    assert result["errors"] == {"bridge_boards": "board_behind_two_bridges"}
+    result = await _pick(hass, result, SOUTH_BRIDGE, [])
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options[CONF_BRIDGES] == {NORTH_BRIDGE: ["lab-1"], SOUTH_BRIDGE: []}
+    await _boards(hass, NORTH)
+    for bridge in (NORTH_BRIDGE, SOUTH_BRIDGE):
+        _send(hass, bridge, "1", True)
+    await hass.async_block_till_done()
+    # South's bridge drops: the door counter (behind it, with every other board) goes.
+    _send(hass, SOUTH_BRIDGE, "0")
+    await hass.async_block_till_done()
+    assert _state(hass, f"{DOOR}_occupancy") == STATE_UNAVAILABLE
+    assert _state(hass, LIGHT) == LEVEL
+    # North's drops too, south's comes back.
+    _send(hass, NORTH_BRIDGE, "0")
+    _send(hass, SOUTH_BRIDGE, "1")
+    await hass.async_block_till_done()
+    assert _state(hass, LIGHT) == STATE_UNAVAILABLE
+    assert _state(hass, CONNECTIVITY) == STATE_UNAVAILABLE
+    assert _state(hass, f"{DOOR}_occupancy") != STATE_UNAVAILABLE
+    # The saved choice is offered again; two bridges for the rest are refused.
+    result = await _options(hass, entry, [NORTH_BRIDGE, SOUTH_BRIDGE])
+    marker = next(key for key in result["data_schema"].schema if key == "bridge_boards")
+    assert marker.description == {"suggested_value": ["lab-1"]}
+    result = await _pick(hass, result, NORTH_BRIDGE, [])
+    result = await _pick(hass, result, SOUTH_BRIDGE, [])
+    assert result["errors"] == {"bridge_boards": "two_bridges_for_the_rest"}
 
 
 def test_bridge_topic_and_state_rules() -> None:
