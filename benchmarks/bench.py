@@ -51,8 +51,9 @@ websocket_api:
 logger:
   default: warning
 """
-KINDS_ENTITIES = {"light": 9, "climate": 9, "counter": 11}
-"""Entities per board kind (connectivity, alert limits and alerts included)."""
+KINDS_ENTITIES = {"light": 8, "climate": 9, "counter": 11}
+"""Entities with a state per board kind (connectivity, alert limits and alerts included;
+the raw light reading, disabled by default, has none)."""
 
 
 @dataclass
@@ -374,6 +375,12 @@ def run_scale(bench: Bench, boards: int) -> dict[str, Any]:
         rss = rss_kib(hass.pid)
         found = sum(prefix in entity for entity in bench.states())
         hass.stop()
+        # Home Assistant started again: the entities are known (the usual start).
+        started = time.monotonic()
+        hass = bench.start(config)
+        http_up = time.monotonic() - started
+        restart = wait_available(bench, prefix, expected, 600) + http_up
+        hass.stop()
         if found != expected:
             raise HarnessError(
                 f"{found} '{prefix}' entities where {expected} were expected: "
@@ -382,6 +389,7 @@ def run_scale(bench: Bench, boards: int) -> dict[str, Any]:
         result[side] = {
             "entities": expected,
             "seconds_to_all_available": round(available, 2),
+            "seconds_to_all_available_restart": round(restart, 2),
             "rss_kib": rss,
             "kib_per_entity": round((rss - baseline) / expected, 2),
             "kib_per_board": round((rss - baseline) / boards, 2)
@@ -460,8 +468,16 @@ What is compared:
 - Latency: paced at a fixed rate, one side at a time; p99 and max catch Home
   Assistant's own event-loop stalls of 100-300 ms, so they are noisy.
 - Scale: light, climate and counter boards in turn, announced retained before hass
-  starts; the core side has as many discovered sensors as IoT Lab has entities. Home
-  Assistant caps a config entry at 10,000 enabled entities: the mix stays under it.
+  starts; the core side has as many discovered sensors as IoT Lab has entities (those
+  enabled by default). Home Assistant caps a config entry at 10,000 enabled entities: the
+  mix stays under it. Timed twice: the first start, which discovers every board and
+  registers its entities, and a second start with them known (the usual case). Where a
+  start's time goes (hass logs and py-spy, second start, 1,000 boards): about 2.0 s for
+  Home Assistant itself to start, 0.9 s until its MQTT client has subscribed (it waits
+  0.5 s after connecting), 2.4 s to receive the 2,000 retained announces and births and
+  add the entities (Home Assistant's MQTT client matches every message against each of
+  its ~76 wildcard subscriptions, most of them its own discovery's), then the last
+  entities' first states. Memory is read 10 s after every entity is available.
 - Counting: Mosquitto drops messages for a subscriber that falls behind once its
   per-client queue is full (`max_queued_messages`, 1,000 by default), before Home
   Assistant ever sees them. This part lifts the limit so that what is measured is
@@ -540,10 +556,16 @@ def render_readme(results: dict[str, Any]) -> str:
                 "",
             ),
             (
-                "Seconds from starting hass to every entity available",
+                "Seconds from starting hass to every entity available, first start",
                 ours["seconds_to_all_available"],
                 core["seconds_to_all_available"],
-                "target <= 10 s",
+                "every board discovered and its entities registered",
+            ),
+            (
+                "Same, Home Assistant started again",
+                ours.get("seconds_to_all_available_restart", ""),
+                core.get("seconds_to_all_available_restart", ""),
+                "target <= 5 s",
             ),
             (
                 "Resident memory of hass (KiB)",
@@ -555,7 +577,7 @@ def render_readme(results: dict[str, Any]) -> str:
                 "Resident memory per entity (KiB)",
                 ours["kib_per_entity"],
                 core["kib_per_entity"],
-                f"{ours['kib_per_board']} KiB per IoT Lab board; target <= core",
+                f"{ours['kib_per_board']} KiB per IoT Lab board; target <= half of core",
             ),
         ]
     if counting := results.get("counting"):

@@ -83,20 +83,25 @@ def _die_with_parent() -> list[str]:
     return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
-def _wait_for_exec(pid: int, argv: list[str], timeout: float = 5) -> None:
+def _wait_for_exec(
+    pid: int, guard: list[str], argv: list[str], timeout: float = 5
+) -> None:
     """Return once the child runs `argv`, so its parent-death signal is in place.
 
     `setpriv` sets the signal and then runs the program: a parent killed in between
-    would leave a child with no signal to end it.
+    would leave a child with no signal to end it. A script runs under its interpreter,
+    whose command line ends with the script's: the child runs `argv` once its command
+    line ends with it and is no longer `guard`'s.
     """
     wanted = [os.fsencode(arg) for arg in argv]
+    guarded = [os.fsencode(arg) for arg in guard] + wanted
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             running = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
         except OSError:
             return  # No /proc, or the child already exited: nothing to wait for.
-        if running == wanted:
+        if running != guarded and running[-len(wanted) :] == wanted:
             return
         time.sleep(0.005)
     LOGGER.warning("pid %d did not start %s within %.0f s", pid, argv[0], timeout)
@@ -199,7 +204,7 @@ class Stack:
         service = Service(name, process, log, stop_signal)
         self.services.append(service)
         if guard:
-            _wait_for_exec(process.pid, command)
+            _wait_for_exec(process.pid, guard, command)
         LOGGER.debug("started %s (pid %d)", name, process.pid)
         return service
 

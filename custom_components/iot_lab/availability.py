@@ -162,4 +162,4 @@ class Availability:
     def _async_wake(boards: Iterable[Board]) -> None:
         """Wake the boards' entities: their availability follows `reachable`."""
         for board in boards:
-            board.status.changed(Part.STATUS)
+            board.status.changed(Part.AVAILABILITY)

@@ -54,6 +54,7 @@ BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
         capability=None,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
+        parts=(Part.STATUS,),
         value_fn=lambda board: board.status.online,
         available_offline=True,
     ),

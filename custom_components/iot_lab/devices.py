@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from . import protocol
 from .const import DOMAIN, MANUFACTURER
@@ -22,10 +23,21 @@ class BoardDevices:
         self.hass = hass
         self.entry_id = entry_id
         self.base_topic = base_topic
+        self._device_infos: dict[str, DeviceInfo] = {}
 
     def identifier(self, board_id: str) -> tuple[str, str]:
         """The board's device identifier, unique across entries (sites)."""
         return DOMAIN, protocol.board_key(self.base_topic, board_id)
+
+    def device_info(self, board_id: str) -> DeviceInfo:
+        """What a board's entities name their device by: one object for all of them.
+
+        A site has thousands of entities; one copy per board rather than per entity.
+        """
+        if (device_info := self._device_infos.get(board_id)) is None:
+            device_info = DeviceInfo(identifiers={self.identifier(board_id)})
+            self._device_infos[board_id] = device_info
+        return device_info
 
     def async_update(self, info: BoardInfo) -> None:
         """Create the board's device, or update its name, model and firmware."""
@@ -42,6 +54,7 @@ class BoardDevices:
 
     def async_remove(self, board_id: str) -> None:
         """Remove the board's device (a decommissioned board); other sites' stay."""
+        self._device_infos.pop(board_id, None)
         registry = dr.async_get(self.hass)
         if device := registry.async_get_device_by_identifier(
             self.identifier(board_id), self.entry_id

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from homeassistant.core import callback
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -44,9 +43,7 @@ class IotLabEntity(Entity):
         self.entity_description = description
         key = protocol.board_key(hub.base_topic, board.board_id)
         self._attr_unique_id = f"{key}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={hub.devices.identifier(board.board_id)}
-        )
+        self._attr_device_info = hub.devices.device_info(board.board_id)
 
     @property
     def available(self) -> bool:
@@ -55,11 +52,20 @@ class IotLabEntity(Entity):
 
     async def async_added_to_hass(self) -> None:
         """Follow the parts of the board's state this entity shows."""
-        self.async_on_remove(
-            self.board.async_listen(
-                self.entity_description.parts, self.async_write_ha_state
-            )
+        self.board.async_listen(
+            self.entity_description.parts, self._async_board_changed
         )
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the board: the entity, its board or its entry goes."""
+        self.board.async_unlisten(
+            self.entity_description.parts, self._async_board_changed
+        )
+
+    @callback
+    def _async_board_changed(self) -> None:
+        """What the entity shows changed: write its state."""
+        self.async_write_ha_state()
 
 
 def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
@@ -71,9 +77,18 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
     """Add a platform's entities for every announced board, now and later.
 
     A re-announce with new capabilities adds only the entities that were missing.
+    Boards announced in one pass of the event loop (a broker's retained announces at
+    start-up) are added in one call: a thousand boards, one batch per platform.
     """
     hub = entry.runtime_data
     descriptions = tuple(descriptions)
+    pending: list[IotLabEntity] = []
+
+    @callback
+    def async_add_pending() -> None:
+        batch = pending.copy()
+        pending.clear()
+        async_add_entities(batch)
 
     @callback
     def async_add_board(board: Board) -> None:
@@ -89,9 +104,9 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
         if not new:
             return
         board.entity_keys.update(description.key for description in new)
-        async_add_entities(
-            entity_factory(hub, board, description) for description in new
-        )
+        if not pending:
+            hub.hass.loop.call_soon(async_add_pending)
+        pending.extend(entity_factory(hub, board, description) for description in new)
 
     for board in hub.announced_boards:
         async_add_board(board)

@@ -63,12 +63,11 @@ class IotLabEvent(IotLabEntity, EventEntity):
     async def async_added_to_hass(self) -> None:
         """Fire only passages that happen from now on."""
         self._seen, _ = self.entity_description.value_fn(self.board)
-        self.async_on_remove(
-            self.board.async_listen(self.entity_description.parts, self._async_passed)
-        )
+        await super().async_added_to_hass()
 
     @callback
-    def _async_passed(self) -> None:
+    def _async_board_changed(self) -> None:
+        """A new passage fires its event; anything else changes nothing shown."""
         passages, last = self.entity_description.value_fn(self.board)
         if passages != self._seen and last is not None:
             self._seen = passages

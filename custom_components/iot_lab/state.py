@@ -26,6 +26,7 @@ class Part(StrEnum):
     """What a listener follows: one field of a capability's state."""
 
     STATUS = "status"
+    AVAILABILITY = "availability"
     LIGHT = "light"
     CALIBRATION = "calibration"
     TEMPERATURE = "temperature"
@@ -80,16 +81,28 @@ class AlertListeners(Observed):
 
 @dataclass(slots=True, eq=False)
 class StatusState(Observed):
-    """Birth or last will; also woken when the broker connection changes."""
+    """Birth or last will, and whether the board's entities are available.
 
-    PARTS: ClassVar[tuple[Part, ...]] = (Part.STATUS,)
+    Availability also changes with the broker connection and the site's bridge: the
+    hub's availability then wakes `AVAILABILITY` alone.
+    """
+
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.STATUS, Part.AVAILABILITY)
     online: bool | None = None
 
     def set_online(self, online: bool) -> bool:
-        """Record a change; False when the board said the same again."""
+        """Record a change; False when the board said the same again.
+
+        A first birth leaves every entity available as it was: only the connectivity
+        sensor is woken (a thousand boards' births at start-up would rewrite every
+        entity for nothing).
+        """
         if self.online == online:
             return False
+        was_available = self.online is not False
         self.online = online
+        if online != was_available:
+            self.changed(Part.AVAILABILITY)
         self.changed(Part.STATUS)
         return True
 

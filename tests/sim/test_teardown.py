@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 import signal
 import subprocess
@@ -11,7 +12,7 @@ import time
 
 import pytest
 
-from iot_lab_sim.processes import ROOT
+from iot_lab_sim.processes import ROOT, Stack
 
 # A process that starts what the demo starts without Home Assistant (the broker and the
 # simulator, through the same Stack and the demo's signal handling), prints their pids,
@@ -63,3 +64,20 @@ def test_children_end_with_their_parent(tmp_path: Path, how: signal.Signals) -> 
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if _alive(pid)]
+
+
+def test_a_script_is_seen_running_under_its_interpreter(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`hass` is a script: its command line is its interpreter's, ending with its own.
+
+    Waiting for the exact command line used to wait the whole 5 s at every start.
+    """
+    script = tmp_path / "script"
+    script.write_text(f"#!{sys.executable}\nimport time\ntime.sleep(30)\n")
+    script.chmod(0o755)
+    with Stack(tmp_path / "stack") as stack:
+        service = stack.spawn("script", [script, "--an-option"])
+        cmdline = Path(f"/proc/{service.pid}/cmdline").read_bytes().split(b"\0")
+    assert cmdline[:3] == [os.fsencode(sys.executable), bytes(script), b"--an-option"]
+    assert "did not start" not in caplog.text

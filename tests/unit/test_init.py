@@ -8,15 +8,27 @@ from unittest.mock import patch
 
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.entity_platform import EntityPlatform
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+)
 
 from custom_components.iot_lab.const import DOMAIN, MAX_PENDING_BOARDS
+from custom_components.iot_lab.state import Part
 
 from .conftest import BASE, LIGHT_ID, Fire, fixture_json, load_fixture
 
@@ -154,6 +166,67 @@ async def test_broker_disconnect_makes_entities_unavailable(
     async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
     await hass.async_block_till_done()
     assert hass.states.get("switch.lab_bench_1_led").state == STATE_UNKNOWN
+
+
+async def test_a_first_birth_rewrites_only_the_connectivity(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, fire: Fire
+) -> None:
+    """A thousand boards' births at start-up must not rewrite every entity for nothing."""
+    await fire(LIGHT_ID, "info", load_fixture("info_light_oled.json"), retain=True)
+    written: list[str] = []
+
+    @callback
+    def _record(event: Event[Any]) -> None:
+        written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _record)
+    hass.bus.async_listen(
+        EVENT_STATE_REPORTED, _record, event_filter=callback(lambda _: True)
+    )
+    await fire(LIGHT_ID, "status", "online", retain=True)
+    assert written == ["binary_sensor.lab_bench_1_connectivity"]
+    # Going offline and back changes every entity's availability: all are written.
+    for status in ("offline", "online"):
+        written.clear()
+        await fire(LIGHT_ID, "status", status)
+        assert set(written) == LIGHT_ENTITIES, status
+
+
+async def test_boards_announced_together_are_added_in_one_batch(
+    hass: HomeAssistant, setup_integration: MockConfigEntry
+) -> None:
+    """The retained announces of a site arrive in one burst: one add per platform."""
+    info = fixture_json("info_climate.json")
+    with patch(
+        "homeassistant.helpers.entity_platform.EntityPlatform.async_add_entities",
+        autospec=True,
+        side_effect=EntityPlatform.async_add_entities,
+    ) as add_entities:
+        for board in ("climate-1", "climate-2", "climate-3"):
+            async_fire_mqtt_message(
+                hass, f"{BASE}/{board}/info", _json({**info, "id": board}), 1, True
+            )
+        await hass.async_block_till_done()
+    batches = [len(call.args[1]) for call in add_entities.call_args_list]
+    # Sensors, numbers (limits), binary sensors (connectivity, alerts): 2 + 4 + 3 each.
+    assert sorted(batches) == [3 * 2, 3 * 3, 3 * 4]
+    assert len(_entity_ids(hass, setup_integration)) == 3 * 9
+
+
+async def test_removed_entities_stop_listening(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    light_board: str,
+) -> None:
+    board = setup_integration.runtime_data.boards[LIGHT_ID]
+    registry = er.async_get(hass)
+    registry.async_remove("switch.lab_bench_1_led")
+    await hass.async_block_till_done()
+    assert not (board.echo._listeners or {}).get(Part.LED)
+    assert (board.echo._listeners or {}).get(Part.OLED)  # the OLED text still shows
+    assert await hass.config_entries.async_unload(setup_integration.entry_id)
+    for state in (board.status, board.light, board.echo, board.climate):
+        assert not any((state._listeners or {}).values())
 
 
 @pytest.mark.parametrize(
