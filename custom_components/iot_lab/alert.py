@@ -153,6 +153,8 @@ class _Alert:
         """Of the latest opening: seconds after the one before it."""
         self.threshold: float | None = None
         """Of the latest opening."""
+        self.opened_value: float | None = None
+        """The reading that opened the alert: its message is sent again while open."""
 
     def as_dict(self) -> dict[str, Any]:
         """What survives a restart."""
@@ -161,6 +163,7 @@ class _Alert:
             "last_opened_at": _iso(self.last_opened_at),
             "since_previous": self.since_previous,
             "threshold": self.threshold,
+            "opened_value": self.opened_value,
         }
 
     def restore(self, data: Mapping[str, Any]) -> None:
@@ -169,6 +172,7 @@ class _Alert:
         self.last_opened_at = _datetime(data.get("last_opened_at")) or self.opened_at
         self.since_previous = _number(data.get("since_previous"))
         self.threshold = _number(data.get("threshold"))
+        self.opened_value = _number(data.get("opened_value"))
 
     @property
     def is_open(self) -> bool:
@@ -185,6 +189,7 @@ class _Alert:
         previous, self.last_opened_at = self.last_opened_at, now
         self.opened_at = now
         self.threshold = threshold
+        self.opened_value = value
         self.since_previous = (
             None if previous is None else round((now - previous).total_seconds(), 1)
         )

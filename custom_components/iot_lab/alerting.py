@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 
-from .alert import Transition
+from .alert import AlertKind, Transition
 from .board import Board
 from .const import ALERT_EVENT, LOGGER
 
 
-def incident_id(base_topic: str, board_id: str, transition: Transition) -> str:
+def incident_id(
+    base_topic: str, board_id: str, kind: AlertKind, opened_at: datetime
+) -> str:
     """One alert's identity, the same on its opening and its end, across restarts.
 
     Other programs (the alert blueprint's MQTT messages) pair an alert's end with its
     opening by it.
     """
-    opened_at = transition.opened_at.isoformat()
-    return f"{base_topic}/{board_id}/{transition.kind}/{opened_at}"
+    return f"{base_topic}/{board_id}/{kind}/{opened_at.isoformat()}"
+
+
+def open_alerts(base_topic: str, board: Board) -> list[dict[str, Any]]:
+    """The board's open alerts, oldest opening first, as their opening told them.
+
+    On a topic shared by several alerts, the alert blueprint sends the latest of them
+    again, retained, when another one ends.
+    """
+    opened = sorted(
+        (
+            (alert.opened_at, kind, alert)
+            for kind, alert in board.alerts.items()
+            if alert.opened_at is not None
+        ),
+        key=lambda item: item[0],
+    )
+    return [
+        {
+            "incident_id": incident_id(base_topic, board.board_id, kind, opened_at),
+            "kind": kind,
+            "value": alert.opened_value,
+            "threshold": alert.threshold,
+            "opened_at": opened_at.isoformat(),
+        }
+        for opened_at, kind, alert in opened
+    ]
 
 
 @callback
@@ -39,8 +67,11 @@ def async_fire_alert(
         "state": "opened" if transition.opened else "resolved",
         "value": transition.value,
         "threshold": transition.threshold,
-        "incident_id": incident_id(base_topic, board.board_id, transition),
+        "incident_id": incident_id(
+            base_topic, board.board_id, transition.kind, transition.opened_at
+        ),
         "opened_at": transition.opened_at.isoformat(),
+        "open_alerts": open_alerts(base_topic, board),
     }
     if transition.duration is not None:
         data["duration"] = transition.duration

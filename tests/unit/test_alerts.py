@@ -123,6 +123,7 @@ def test_an_open_alert_survives_a_restart_as_stored() -> None:
         "last_opened_at": "2026-11-23T09:04:00+00:00",
         "since_previous": 240.0,
         "threshold": 5.0,
+        "opened_value": None,
     }
     again = OfflineAlert()
     again.restore(stored)
@@ -142,13 +143,14 @@ def test_an_open_alert_survives_a_restart_as_stored() -> None:
         {},
         {"opened_at": "yesterday", "since_previous": "5", "threshold": True},
         {"opened_at": "2026-11-23T09:04:00", "last_opened_at": 12},
+        {"opened_value": "30"},
     ],
 )
 def test_unreadable_stored_alerts_start_closed(stored: dict[str, Any]) -> None:
     alert = ThresholdAlert(SPECS[AlertKind.HUMIDITY_HIGH])
     alert.restore(stored)
     assert alert.as_dict() == dict.fromkeys(
-        ("opened_at", "last_opened_at", "since_previous", "threshold")
+        ("opened_at", "last_opened_at", "since_previous", "threshold", "opened_value")
     )
     opened = alert.update(75.0, T0)
     assert opened is not None
@@ -241,9 +243,15 @@ async def test_temperature_alert_opens_resolves_and_fires_events(
         "opened_at": opened_at,
         "since_previous": None,
     }
+    # Open after the transition: the alert itself while open, with its opening figures.
+    still_open = {
+        key: opened[key]
+        for key in ("incident_id", "kind", "value", "threshold", "opened_at")
+    }
     assert alerts == [
-        opened,
-        opened | {"state": "resolved", "value": 27.5, "duration": 300.0},
+        opened | {"open_alerts": [still_open]},
+        opened
+        | {"state": "resolved", "value": 27.5, "duration": 300.0, "open_alerts": []},
     ]
 
 

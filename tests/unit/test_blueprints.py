@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 import yaml
 
-from custom_components.iot_lab.const import DOMAIN
+from custom_components.iot_lab.const import ALERT_EVENT, DOMAIN
 
 from .conftest import BASE, CLIMATE_ID, FROZEN_AT, Fire, load_fixture, set_number
 
@@ -590,15 +590,20 @@ def _incident(
     } | fields
 
 
+@pytest.mark.parametrize("per_kind", [False, True], ids=["per_board", "per_kind"])
 async def test_alerts_are_published_on_mqtt_retained_while_open(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
     mqtt_mock: Any,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    per_kind: bool,
 ) -> None:
+    """The default topic is the board's; its retained message is its latest open alert."""
     await _climate_boards(hass, 1)
-    await _use_blueprint(hass, TO_MQTT, {})
+    await _use_blueprint(
+        hass, TO_MQTT, {"topic": "{base}/{board_id}/alert/{kind}"} if per_kind else {}
+    )
     mqtt_mock.async_publish.reset_mock()
     # Too hot, then offline while still too hot: two alerts open on one board.
     _send(hass, "room-01", "temperature", "30")
@@ -608,15 +613,23 @@ async def test_alerts_are_published_on_mqtt_retained_while_open(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     offline_at = FROZEN_AT + timedelta(minutes=2, seconds=1)
-    hot = "iot_lab/room-01/alert/temperature_high"
-    offline = "iot_lab/room-01/alert/offline"
+    board = "iot_lab/room-01/alert"
+    hot, offline = (
+        (f"{board}/temperature_high", f"{board}/offline")
+        if per_kind
+        else (
+            board,
+            board,
+        )
+    )
     too_hot = _incident(
         "room-01", "temperature_high", FROZEN_AT, value=30.0, threshold=28.0
     )
     gone = _incident("room-01", "offline", offline_at, value=None, threshold=2)
     assert _published(mqtt_mock) == [(hot, too_hot, 1, True), (offline, gone, 1, True)]
     # Home Assistant restarts in between: the same incidents end, with their whole
-    # duration; each end is published once, then its retained opening is cleared.
+    # duration; each end is published once. On the board's topic, the end of the offline
+    # alert leaves the one still open retained (as it opened); the last end clears it.
     freezer.tick(timedelta(minutes=5))
     await _restart(hass, setup_integration, {"room-01": "offline"})
     await hass.async_block_till_done()
@@ -628,9 +641,10 @@ async def test_alerts_are_published_on_mqtt_retained_while_open(
     await hass.async_block_till_done()
     now = (FROZEN_AT + timedelta(minutes=10, seconds=1)).isoformat()
     ended = {"status": "resolved", "alert_type": "incident_resolved", "timestamp": now}
+    still_open = (offline, "" if per_kind else too_hot, 1, True)
     assert _published(mqtt_mock) == [
         (offline, gone | ended | {"duration": 480.0}, 1, False),
-        (offline, "", 1, True),
+        still_open,
         (hot, too_hot | ended | {"value": 25.0, "duration": 601.0}, 1, False),
         (hot, "", 1, True),
     ]
@@ -639,6 +653,37 @@ async def test_alerts_are_published_on_mqtt_retained_while_open(
         async_fire_mqtt_message(hass, topic, json.dumps(too_hot), 1, True)
     await hass.async_block_till_done()
     assert "Dropped" not in caplog.text
+
+
+async def test_an_alert_fired_without_open_alerts_clears_its_topic(
+    hass: HomeAssistant, setup_integration: MockConfigEntry, mqtt_mock: Any
+) -> None:
+    """An `iot_lab_alert` of an earlier version, or fired by hand, has no open_alerts."""
+    await _use_blueprint(hass, TO_MQTT, {})
+    mqtt_mock.async_publish.reset_mock()
+    hass.bus.async_fire(
+        ALERT_EVENT,
+        {
+            "device_id": None,
+            "base_topic": "iot_lab",
+            "board_id": "room-09",
+            "name": "Room 09",
+            "kind": "humidity_high",
+            "state": "resolved",
+            "value": 50.0,
+            "threshold": 70.0,
+            "incident_id": "iot_lab/room-09/humidity_high/2026-01-01T00:00:00+00:00",
+            "opened_at": "2026-01-01T00:00:00+00:00",
+            "duration": 60.0,
+        },
+    )
+    await hass.async_block_till_done()
+    published = _published(mqtt_mock)
+    assert [(topic, retain) for topic, _, _, retain in published] == [
+        ("iot_lab/room-09/alert", False),
+        ("iot_lab/room-09/alert", True),
+    ]
+    assert published[1][1] == ""
 
 
 async def test_alerts_on_a_fixed_topic_as_an_event_stream(
@@ -694,7 +739,7 @@ async def test_a_burst_of_alerts_is_published_in_full_and_in_order(
     mqtt_mock: Any,
 ) -> None:
     rooms = await _climate_boards(hass, 30)
-    await _use_blueprint(hass, TO_MQTT, {"topic": "{base}/{board_id}/alert"})
+    await _use_blueprint(hass, TO_MQTT, {})
     mqtt_mock.async_publish.reset_mock()
     for board_id in rooms:  # a heat wave on every board at once
         _send(hass, board_id, "temperature", "33")
