@@ -27,6 +27,8 @@ FIRST_RENDER_MS = 120_000
 """A page's first render (frontend, strategy module, cards): generous, as a busy 2-core
 machine has been seen to need over 60 s; the page is there at once on a quiet one."""
 BRAND = ROOT / "custom_components" / "iot_lab" / "brand"
+STRATEGY_ERROR = "Error loading the dashboard strategy"
+VIEW = "hui-sections-view, hui-masonry-view, hui-panel-view"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -63,6 +65,28 @@ def page() -> Iterator[Page]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def open_dashboard(page: Page, url: str) -> bool:
+    """Open IoT Lab's dashboard; True when it took a reload.
+
+    The frontend gives a custom strategy 5 s to register its element, from when the
+    dashboard asks for it. A cold Chromium on a busy 2-core machine can take longer to
+    run our module than that, and then shows an error until the page is reloaded (the
+    module is cached by then): a user reloads too. Any other failure still fails.
+    """
+    page.goto(url)
+    page.wait_for_function(
+        "() => customElements.get('ll-strategy-dashboard-iot-lab') !== undefined",
+        timeout=FIRST_RENDER_MS,
+    )
+    error = page.get_by_text(STRATEGY_ERROR)
+    expect(page.locator(VIEW).or_(error).first).to_be_attached(timeout=FIRST_RENDER_MS)
+    if not error.count():
+        return False
+    page.reload()
+    expect(page.locator(VIEW).first).to_be_attached(timeout=FIRST_RENDER_MS)
+    return True
+
+
 def test_dashboard_led_and_oled_in_the_browser(
     demo: Demo, entities: dict[str, str], page: Page
 ) -> None:
@@ -73,7 +97,7 @@ def test_dashboard_led_and_oled_in_the_browser(
     wait_state(demo, led, lambda s: s == "off")
 
     # 127.0.0.1 is a trusted network: the login is bypassed.
-    page.goto(f"{demo.url}{demo.dashboard}")
+    open_dashboard(page, f"{demo.url}{demo.dashboard}")
     led_row = page.locator("hui-toggle-entity-row", has_text="Lab bench 1 LED")
     expect(led_row).to_be_visible(timeout=FIRST_RENDER_MS)
     expect(page.locator("hui-gauge-card").first).to_be_visible()
@@ -142,7 +166,8 @@ def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
             errors.append(message.text) if message.type == "error" else None
         ),
     )
-    page.goto(f"{demo.url}{demo.dashboard}")
+    if open_dashboard(page, f"{demo.url}{demo.dashboard}"):
+        errors.clear()  # the first load's strategy timeout, reloaded
     expect(page.locator("hui-gauge-card").first).to_be_visible(timeout=FIRST_RENDER_MS)
     # Offered in the new-dashboard dialog, as a custom strategy.
     offered = page.evaluate("(window.customStrategies || []).map(s => s.type)")
