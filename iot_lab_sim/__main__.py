@@ -38,6 +38,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--base-topic", default=DEFAULT_BASE_TOPIC)
     parser.add_argument("--boards", type=int, default=1, help="boards of each kind")
     parser.add_argument(
+        "--first-board",
+        type=int,
+        default=1,
+        help="number of the first board of each kind (lab-N, climate-N, door-N): sites "
+        "that share a base topic number their boards apart",
+    )
+    parser.add_argument(
         "--speed", type=float, default=1.0, help="simulated time speed-up"
     )
     parser.add_argument(
@@ -87,7 +94,11 @@ def build(args: argparse.Namespace) -> Simulator:
     )
     rng = random.Random(args.seed)
     boards = make_boards(
-        args.base_topic, args.boards, rng, legacy_boards=not args.no_legacy
+        args.base_topic,
+        args.boards,
+        rng,
+        legacy_boards=not args.no_legacy,
+        first=args.first_board,
     )
     for board in boards:
         if isinstance(board, LightBoard | ClimateBoard):

@@ -488,11 +488,19 @@ class CsvCounter:
 
 
 def make_boards(
-    base_topic: str, count: int, rng: random.Random, *, legacy_boards: bool = True
+    base_topic: str,
+    count: int,
+    rng: random.Random,
+    *,
+    legacy_boards: bool = True,
+    first: int = 1,
 ) -> list[Board]:
-    """`count` boards of each kind, plus one board of each older format."""
+    """`count` boards of each kind numbered from `first`, plus one of each older format.
+
+    Sites that share a base topic (bridged without a prefix) number their boards apart.
+    """
     boards: list[Board] = []
-    for index in range(1, count + 1):
+    for index in range(first, first + count):
         boards.append(
             LightBoard(
                 base_topic,

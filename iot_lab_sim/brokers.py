@@ -37,10 +37,15 @@ class Site:
 
     name: str
     password: str
+    prefixed: bool = True
+    """Bridged under the site's own prefix (`north/iot_lab/...` on the central broker),
+    or as it is (`iot_lab/...`, shared with other sites: board ids must then differ)."""
 
     @property
     def base_topic(self) -> str:
         """The boards' base topic as the central broker (and Home Assistant) sees it."""
+        if not self.prefixed:
+            return DEFAULT_BASE_TOPIC
         return f"{self.name}/{DEFAULT_BASE_TOPIC}"
 
     @property
@@ -114,8 +119,10 @@ def site_config(
     """A site broker: its boards on an anonymous loopback listener, and its bridge.
 
     `topic iot_lab/# both 1 "" <site>/`: the boards' `iot_lab/...` is `<site>/iot_lab/...`
-    on the central broker, both ways (readings out, LED and OLED commands in).
+    on the central broker, both ways (readings out, LED and OLED commands in); without a
+    prefix, `topic iot_lab/# both 1`, the same topics on both brokers.
     """
+    prefix = f' "" {site.name}/' if site.prefixed else ""
     return (
         plain_config(port, max_queued=max_queued) + f"connection {site.name}\n"
         f"address {HOST}:{central_tls_port}\n"
@@ -124,7 +131,7 @@ def site_config(
         f"remote_username {site.name}\nremote_password {site.password}\n"
         f"notification_topic {site.notification_topic}\n"
         "keepalive_interval 15\n"
-        f'topic {DEFAULT_BASE_TOPIC}/# both 1 "" {site.name}/\n'
+        f"topic {DEFAULT_BASE_TOPIC}/# both 1{prefix}\n"
     )
 
 

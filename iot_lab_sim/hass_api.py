@@ -329,13 +329,21 @@ def add_iot_lab_site(
         raise HarnessError(f"IoT Lab config flow did not finish: {result}")
     entry_id: str = result["result"]["entry_id"]
     if bridge_topic:
-        flow, _ = _options_step(api, entry_id, "bridge")
-        api.rest("POST", flow, {"bridge_topics": [bridge_topic]})
         # No board picked: every board of the site is behind the bridge.
-        result = api.rest("POST", flow, {"bridge_boards": []})
-        if result.get("type") != "create_entry":
-            raise HarnessError(f"setting the bridge of {base_topic} failed: {result}")
+        set_bridges(api, entry_id, {bridge_topic: []})
     return entry_id
+
+
+def set_bridges(
+    api: HomeAssistant, entry_id: str, bridges: dict[str, list[str]]
+) -> None:
+    """An entry's *Bridges of site brokers*: each notification topic, its boards."""
+    flow, result = _options_step(api, entry_id, "bridge")
+    result = api.rest("POST", flow, {"bridge_topics": list(bridges)})
+    for boards in bridges.values():
+        result = api.rest("POST", flow, {"bridge_boards": boards})
+    if result.get("type") != "create_entry":
+        raise HarnessError(f"setting the bridges of {entry_id} failed: {result}")
 
 
 def _options_step(

@@ -7,9 +7,10 @@ Run without the Home Assistant test plugin (it blocks sockets):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 import json
+from pathlib import Path
 import shutil
 import threading
 import time
@@ -19,8 +20,26 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
+from iot_lab_sim.brokers import (
+    ServerTls,
+    Site,
+    central_acl,
+    central_config,
+    site_config,
+    write_password_file,
+)
 from iot_lab_sim.harness import Demo, running_stack
-from iot_lab_sim.processes import HOST, ROOT, HarnessError
+from iot_lab_sim.processes import (
+    HOST,
+    MOSQUITTO_CANDIDATES,
+    ROOT,
+    HarnessError,
+    Stack,
+    find_program,
+    free_port,
+    wait_for_port,
+)
+from tests.certificates import write_server_files
 
 E2E_DIR = ROOT / ".e2e"
 SCREENSHOTS = E2E_DIR / "screenshots"
@@ -173,3 +192,31 @@ class CounterTruth:
         """Disconnect."""
         self._client.disconnect()
         self._client.loop_stop()
+
+
+def start_bridged_brokers(
+    stack: Stack, folder: Path, sites: Iterable[Site]
+) -> tuple[int, dict[str, int], dict[str, str]]:
+    """The central broker (Home Assistant's listener, the bridges' TLS one), then the
+    site brokers bridged to it; returns the central port, and each site's port and
+    configuration (to start it again). Skips without Mosquitto and mosquitto_passwd."""
+    if find_program(MOSQUITTO_CANDIDATES) is None or not shutil.which(
+        "mosquitto_passwd"
+    ):
+        pytest.skip("Mosquitto (with mosquitto_passwd) is not installed")
+    sites = list(sites)
+    folder.mkdir(parents=True, exist_ok=True)
+    ca, cert, key = write_server_files(folder, HOST)
+    passwords, acl = folder / "passwords", folder / "acl"
+    write_password_file(passwords, {site.name: site.password for site in sites})
+    acl.write_text(central_acl(sites))
+    central, tls_port = free_port(), free_port()
+    config = central_config(central, tls_port, ServerTls(ca, cert, key), passwords, acl)
+    wait_for_port(tls_port, 20, stack.start_mosquitto("central", central, config))
+    ports: dict[str, int] = {}
+    configs: dict[str, str] = {}
+    for site in sites:
+        ports[site.name] = port = free_port()
+        configs[site.name] = site_config(port, site, tls_port, ca)
+        stack.start_mosquitto(f"site-{site.name}", port, configs[site.name])
+    return central, ports, configs

@@ -25,14 +25,7 @@ import urllib.request
 
 import pytest
 
-from iot_lab_sim.brokers import (
-    ServerTls,
-    Site,
-    central_acl,
-    central_config,
-    site_config,
-    write_password_file,
-)
+from iot_lab_sim.brokers import Site
 from iot_lab_sim.harness import start_new_hass
 from iot_lab_sim.hass_api import (
     HomeAssistant,
@@ -43,15 +36,18 @@ from iot_lab_sim.hass_api import (
 from iot_lab_sim.processes import (
     HOST,
     INFLUXD_CANDIDATES,
-    MOSQUITTO_CANDIDATES,
     Stack,
     find_program,
-    free_port,
-    wait_for_port,
 )
-from tests.certificates import write_server_files
 
-from .conftest import E2E_DIR, CounterTruth, is_number, retained, wait_until
+from .conftest import (
+    E2E_DIR,
+    CounterTruth,
+    is_number,
+    retained,
+    start_bridged_brokers,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -88,28 +84,6 @@ class Bridged:
     influxdb_port: int | None
 
 
-def _start_brokers(
-    stack: Stack, folder: Path
-) -> tuple[int, dict[str, int], dict[str, str]]:
-    """The central broker (Home Assistant's listener, the bridges' TLS one), then the
-    sites; returns the central port, and each site's port and configuration."""
-    ca, cert, key = write_server_files(folder, HOST)
-    passwords, acl = folder / "passwords", folder / "acl"
-    write_password_file(passwords, {site.name: site.password for site in SITES})
-    acl.write_text(central_acl(SITES))
-    central, tls_port = free_port(), free_port()
-    config = central_config(central, tls_port, ServerTls(ca, cert, key), passwords, acl)
-    broker = stack.start_mosquitto("central", central, config)
-    wait_for_port(tls_port, 20, broker)
-    ports: dict[str, int] = {}
-    configs: dict[str, str] = {}
-    for site in SITES:
-        ports[site.name] = port = free_port()
-        configs[site.name] = site_config(port, site, tls_port, ca)
-        stack.start_mosquitto(f"site-{site.name}", port, configs[site.name])
-    return central, ports, configs
-
-
 def _influxdb(port: int, query: str, *, post: bool = False) -> list[dict[str, Any]]:
     """One InfluxQL query over InfluxDB's HTTP API; the series of its answer."""
     params = urllib.parse.urlencode({"db": DATABASE, "q": query})
@@ -127,16 +101,13 @@ def _influxdb(port: int, query: str, *, post: bool = False) -> list[dict[str, An
 @pytest.fixture(scope="module")
 def bridged() -> Iterator[Bridged]:
     """Central broker, two bridged sites with their boards, Home Assistant, InfluxDB."""
-    if find_program(MOSQUITTO_CANDIDATES) is None or not shutil.which(
-        "mosquitto_passwd"
-    ):
-        pytest.skip("Mosquitto (with mosquitto_passwd) is not installed")
     workdir = E2E_DIR / "scaling"
     shutil.rmtree(workdir, ignore_errors=True)
-    (workdir / "brokers").mkdir(parents=True)
     truths: dict[str, CounterTruth] = {}
     with Stack(workdir / "logs") as stack:
-        central, ports, configs = _start_brokers(stack, workdir / "brokers")
+        central, ports, configs = start_bridged_brokers(
+            stack, workdir / "brokers", SITES
+        )
         for seed, site in enumerate(SITES, start=21):
             port = ports[site.name]
             stack.start_simulator(

@@ -308,3 +308,14 @@ def test_cli_builds_boards_of_each_kind() -> None:
         for board_id, s in simulator.sessions.items()
     )
     assert Channel.INFO == "info"
+
+
+def test_sites_sharing_a_base_topic_number_their_boards_apart() -> None:
+    """`--first-board`: east's lab-1... and west's lab-2... under one base topic."""
+    ids = [
+        board.info.board_id
+        for board in make_boards(
+            "iot_lab", 2, random.Random(1), legacy_boards=False, first=3
+        )
+    ]
+    assert ids == ["lab-3", "climate-3", "door-3", "lab-4", "climate-4", "door-4"]
