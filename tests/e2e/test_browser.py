@@ -9,7 +9,12 @@ import shutil
 import tempfile
 
 from PIL import Image, ImageChops, ImageStat
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import (
+    Page,
+    TimeoutError as PlaywrightTimeoutError,
+    expect,
+    sync_playwright,
+)
 import pytest
 
 from benchmarks.publisher import connect
@@ -69,22 +74,49 @@ def open_dashboard(page: Page, url: str) -> bool:
     """Open IoT Lab's dashboard; True when it took a reload.
 
     The frontend gives a custom strategy 5 s to register its element, from when the
-    dashboard asks for it. A cold Chromium on a busy 2-core machine can take longer to
-    run our module than that, and then shows an error until the page is reloaded (the
-    module is cached by then): a user reloads too. Any other failure still fails.
+    dashboard asks for it. A cold Chromium on a busy 2-core machine (other suites beside
+    it) has run our module later than that, or not at all within two minutes; the page
+    then shows an error until it is reloaded, as a user would. One reload; a second
+    failure fails, with what the browser saw of our module.
     """
-    page.goto(url)
-    page.wait_for_function(
-        "() => customElements.get('ll-strategy-dashboard-iot-lab') !== undefined",
-        timeout=FIRST_RENDER_MS,
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda message: seen.append(f"console {message.type}: {message.text}"),
     )
-    error = page.get_by_text(STRATEGY_ERROR)
-    expect(page.locator(VIEW).or_(error).first).to_be_attached(timeout=FIRST_RENDER_MS)
-    if not error.count():
-        return False
-    page.reload()
-    expect(page.locator(VIEW).first).to_be_attached(timeout=FIRST_RENDER_MS)
-    return True
+    page.on("requestfailed", lambda request: seen.append(f"failed: {request.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            seen.append(f"{response.status}: {response.url}")
+            if "iot-lab-strategy" in response.url or response.status >= 400
+            else None
+        ),
+    )
+    for attempt in range(2):
+        if attempt:
+            page.reload()  # what a user does; our module is then cached or fetched anew
+        else:
+            page.goto(url)
+        try:
+            page.wait_for_function(
+                "() => customElements.get('ll-strategy-dashboard-iot-lab') !== undefined",
+                timeout=FIRST_RENDER_MS,
+            )
+        except PlaywrightTimeoutError:
+            continue  # seen under heavy load: the module's import never completed
+        error = page.get_by_text(STRATEGY_ERROR)
+        expect(page.locator(VIEW).or_(error).first).to_be_attached(
+            timeout=FIRST_RENDER_MS
+        )
+        if not error.count():
+            return attempt > 0
+    html = page.request.get(url).text()
+    modules = [line.strip() for line in html.splitlines() if "iot_lab" in line]
+    pytest.fail(
+        f"the dashboard never rendered; index lines naming our module: {modules}; "
+        f"the browser saw: {seen}"
+    )
 
 
 def test_dashboard_led_and_oled_in_the_browser(
