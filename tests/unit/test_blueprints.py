@@ -686,6 +686,32 @@ async def test_an_alert_fired_without_open_alerts_clears_its_topic(
     assert published[1][1] == ""
 
 
+async def test_an_alert_of_a_kind_not_chosen_never_becomes_the_retained_one(
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    mqtt_mock: Any,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Only temperature alerts chosen: the board's open humidity alert was never
+    published, so the end of its temperature alert clears the topic."""
+    await _climate_boards(hass, 1)
+    await _use_blueprint(hass, TO_MQTT, {"kinds": ["temperature_high"]})
+    mqtt_mock.async_publish.reset_mock()
+    _send(hass, "room-01", "temperature", "30")
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(minutes=1))
+    _send(hass, "room-01", "humidity", "90")  # opens, not chosen: not published
+    await hass.async_block_till_done()
+    freezer.tick(timedelta(minutes=1))
+    _send(hass, "room-01", "temperature", "25")
+    await hass.async_block_till_done()
+    topic = "iot_lab/room-01/alert"
+    assert [
+        (to, message and message["status"], retain)
+        for to, message, _, retain in _published(mqtt_mock)
+    ] == [(topic, "opened", True), (topic, "resolved", False), (topic, "", True)]
+
+
 async def test_alerts_on_a_fixed_topic_as_an_event_stream(
     hass: HomeAssistant,
     setup_integration: MockConfigEntry,
