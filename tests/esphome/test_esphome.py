@@ -339,7 +339,7 @@ def test_door_counter_uses_the_tested_direction_header(
     resolved: dict[str, dict[str, Any]],
 ) -> None:
     config = resolved["door-counter.yaml"]
-    assert config["iot_lab_door"]["window"] in {"1s", "1000ms"}
+    assert config["iot_lab_door"]["gap"] in {"500ms", "0.5s"}
     lambdas = [
         node for node in _walk(config["binary_sensor"]) if isinstance(node, Lambda)
     ]

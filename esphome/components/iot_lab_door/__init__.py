@@ -1,8 +1,9 @@
 """IoT Lab door counter: which way someone went through two infrared beams.
 
-The logic is the header-only `door_direction.h`, unit-tested on the host with g++
-(tests/esphome/door_direction_test.cpp); this component only makes it available to the
-YAML as `id(...)` with the window set from a substitution.
+The logic is the header-only `door_direction.h`, tested on the host with g++ against
+people walking through a modelled door (tests/esphome/door_direction_test.cpp); this
+component only makes it available to the YAML as `id(...)`, its timings set from
+substitutions.
 """
 
 import esphome.codegen as cg
@@ -10,7 +11,7 @@ import esphome.config_validation as cv
 from esphome.const import CONF_ID
 
 CODEOWNERS = ["@iot-lab"]
-CONF_WINDOW = "window"
+CONF_GAP = "gap"
 CONF_SIMULTANEOUS = "simultaneous"
 CONF_DEBOUNCE = "debounce"
 
@@ -20,12 +21,12 @@ DirectionDetector = iot_lab_door_ns.class_("DirectionDetector")
 CONFIG_SCHEMA = cv.Schema(
     {
         cv.GenerateID(): cv.declare_id(DirectionDetector),
-        cv.Optional(CONF_WINDOW, default="1s"): cv.positive_time_period_milliseconds,
+        cv.Optional(CONF_GAP, default="500ms"): cv.positive_time_period_milliseconds,
         cv.Optional(
             CONF_SIMULTANEOUS, default="15ms"
         ): cv.positive_time_period_milliseconds,
         cv.Optional(
-            CONF_DEBOUNCE, default="20ms"
+            CONF_DEBOUNCE, default="40ms"
         ): cv.positive_time_period_milliseconds,
     }
 )
@@ -38,7 +39,7 @@ async def to_code(config):
     )
     cg.new_Pvariable(
         config[CONF_ID],
-        config[CONF_WINDOW].total_milliseconds,
+        config[CONF_GAP].total_milliseconds,
         config[CONF_SIMULTANEOUS].total_milliseconds,
         config[CONF_DEBOUNCE].total_milliseconds,
     )

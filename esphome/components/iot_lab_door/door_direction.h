@@ -1,32 +1,44 @@
 // Direction of a passage through a door watched by two infrared beams.
 //
-// Beam 0 is on the outside, beam 1 on the inside: breaking 0 then 1 is an entry, 1 then 0
-// an exit. Plain C++ with no ESPHome include, so that the same header runs in the firmware
-// and in the host unit tests (tests/esphome/door_direction_test.cpp).
+// Beam 0 is on the outside (A), beam 1 on the inside (B), some 30 cm apart. Plain C++ with
+// no ESPHome include, so that the same header runs in the firmware and in the host tests
+// (tests/esphome/door_direction_test.cpp, which feed it people walking through a door
+// modelled in tests/esphome/door_world.h, side by side with the library's old loop).
+// iot_lab_sim/door_rule.py is the same rule in Python, checked against this one.
 //
-// The rule, as the library's original counter had it (beams some 30 cm apart):
-//   - A crossing starts when a beam breaks. It counts, at once, when the other beam breaks
-//     within `window_ms` of that first break, whether or not the first beam is still broken
-//     (a walker often clears the first beam before reaching the second).
-//   - Both beams breaking within `simultaneous_ms` of each other: direction unknown, the
-//     crossing counts nothing.
-//   - A lone beam, or a second beam later than the window, counts nothing. A second beam
-//     later than the window starts a crossing of its own (someone coming the other way).
-//   - One crossing is one person: every further break of a beam within `window_ms` of that
-//     beam's first break in the crossing (legs, a bag, bounce) belongs to it and counts
-//     nothing more. A break later than that starts the next crossing, so people walking one
-//     behind the other more than about one window apart count as two; closer than that, as
-//     one. A first pulse shorter than `debounce_ms` with nothing after it is a glitch and
-//     starts nothing.
-//   - Turning back. The beams cannot tell someone who reached the second beam and went back
-//     from someone who went through, until they see which beam clears last: a walker going
-//     through leaves the second beam last, one going back leaves the first beam last. So a
-//     crossing counts its direction when the second beam breaks, and when it is over (both
-//     beams clear and no further pulse can belong to it) with the first beam cleared last,
-//     it counts the opposite passage: an entry then an exit, and the day's totals and the
-//     occupancy stay right. The crossing is over one window after the second beam broke; the
-//     opposite passage comes from the edge or the `poll()` that finds it over (the firmware
-//     polls every 100 ms). Someone who turns back before the second beam counts nothing.
+// The rule: one person is one pulse on each beam, and the two pulses are paired.
+//   - A beam's pulse runs from its break to its clear. A clear shorter than 20 ms (one
+//     missed read) is not a clear, and a pulse shorter than `debounce_ms` is not a person
+//     (a fly, a reflection).
+//   - When a beam breaks, its pulse pairs with the oldest unpaired pulse of the other beam
+//     that is still broken or cleared at most `gap_ms` before (a walker thinner than the
+//     gap between the beams clears the first before reaching the second). No time limit
+//     while a beam stays broken: someone may stand in the doorway.
+//   - A person standing in the doorway shifts their weight: while the beam they came by is
+//     still broken, further pulses of the other beam are theirs. A pulse that finds no
+//     partner within `gap_ms` of clearing is the last person's too (someone who reached
+//     the second beam and stepped back past the first), if it began after they came.
+//   - Once every pulse of a person has cleared, `gap_ms` has passed and no unpaired pulse
+//     may still be theirs, they are judged: the beam that broke first is where they came
+//     from, the beam that cleared last where they went. A then B is an entry, B then A an
+//     exit; the same beam first and last is someone who turned back: nothing. Breaks
+//     within `simultaneous_ms` of each other: the last clear alone gives the direction.
+// So people one behind the other count one each as long as each beam sees the door clear
+// between them, however close they walk; a passage is counted some `gap_ms` after the
+// person has left the beams (the firmware polls every 100 ms).
+//
+// The beams must cross the torso (about 1.1 m high). At shin height a stride (60-90 cm) puts
+// a foot past both beams before the body reaches the first, and the order of the breaks no
+// longer tells the direction (tests/esphome: about one person in five wrong, for this rule
+// and the library's loop alike).
+//
+// What two beams cannot tell (docs/protocol.md, "Door counter"):
+//   - Two people side by side, or one so close behind another that a beam never clears
+//     between them, make one pulse per beam: they count as one.
+//   - Someone standing in the doorway for a while, shifting their weight, makes pulses that
+//     look like people coming and going; the rule gives them to the one standing, which is
+//     wrong when someone else turns back right behind them.
+//   - Two people crossing the beams the opposite way at the same moment.
 #pragma once
 
 #include <cstdint>
@@ -38,113 +50,314 @@ enum class Passage : int8_t { NONE = 0, ENTRY = 1, EXIT = -1 };
 
 class DirectionDetector {
  public:
-  explicit DirectionDetector(uint32_t window_ms = 1000, uint32_t simultaneous_ms = 15,
-                             uint32_t debounce_ms = 20)
-      : window_ms_(window_ms), simultaneous_ms_(simultaneous_ms), debounce_ms_(debounce_ms) {}
+  explicit DirectionDetector(uint32_t gap_ms = 500, uint32_t simultaneous_ms = 15,
+                             uint32_t debounce_ms = 40)
+      : gap_ms_(gap_ms), simultaneous_ms_(simultaneous_ms), debounce_ms_(debounce_ms) {}
 
   // Feed one edge of one beam (0 or 1): `broken` is its new level, `now_ms` a millisecond
-  // clock (wrap-around safe). Returns the passage this edge completes, if any.
+  // clock (wrap-around safe). Returns a passage completed by now, if any.
   Passage update(uint8_t beam, bool broken, uint32_t now_ms) {
-    if (beam > 1 || broken_[beam] == broken)
-      return Passage::NONE;  // unknown beam, or the same level reported twice
-    bool other_broken = broken_[1 - beam];
-    broken_[beam] = broken;
-    uint32_t level_ms = now_ms - changed_at_[beam];
-    changed_at_[beam] = now_ms;
-    if (broken)
-      return this->on_break_(beam, other_broken, now_ms);
-    return this->on_clear_(beam, level_ms, now_ms);
+    if (beam > 1 || level_[beam] == broken)
+      return this->take_();  // unknown beam, or the same level reported twice
+    this->settle_(now_ms);
+    level_[beam] = broken;
+    if (!broken) {
+      clearing_[beam] = true;
+      clear_at_[beam] = now_ms;
+    } else if (clearing_[beam]) {
+      clearing_[beam] = false;  // cleared for less than fill_ms: the same pulse goes on
+    } else {
+      this->start_pulse_(beam, now_ms);
+    }
+    return this->take_();
   }
 
-  // Close a crossing that is over without waiting for the next edge; returns the opposite
-  // passage of a turn-back, if that is how it ended.
+  // Time passing without an edge (the firmware polls every 100 ms): a clear that has
+  // lasted `fill_ms` is final, and may complete a passage.
   Passage poll(uint32_t now_ms) {
-    if (state_ == State::IDLE || broken_[0] || broken_[1] || !this->over_(now_ms))
-      return Passage::NONE;
-    return this->finish_(true);
+    this->settle_(now_ms);
+    return this->take_();
   }
-
-  uint32_t window_ms() const { return window_ms_; }
 
  private:
-  enum class State : uint8_t { IDLE, ARMED, COUNTED, BLOCKED };
+  static constexpr uint32_t FILL_MS = 20;  // one missed 16 ms read
+  static constexpr uint32_t BETWEEN_SLACK_MS = 40;
+  static constexpr uint32_t HOLD_MS = 1500;  // 60 cm of body and bag at 0.4 m/s
+  static constexpr uint8_t SLOTS = 4;
+  static constexpr uint8_t NOBODY = 0xFF;  // no beam, no pair
 
-  Passage on_break_(uint8_t beam, bool other_broken, uint32_t now_ms) {
-    Passage result = Passage::NONE;
-    if (state_ == State::ARMED && beam == first_ && now_ms - first_at_ <= window_ms_) {
-      glitch_possible_ = false;  // a further pulse of the first beam
-      return Passage::NONE;
-    }
-    if (state_ == State::ARMED && now_ms - first_at_ <= window_ms_) {
-      uint32_t gap = now_ms - first_at_;
-      second_at_ = now_ms;
-      last_clear_ = beam;
-      if (gap < simultaneous_ms_) {
-        state_ = State::BLOCKED;
-        return Passage::NONE;
+  struct Pulse {
+    uint32_t on;
+    uint32_t off;
+  };
+
+  // One person: the two pulses paired, and those of theirs that came after.
+  struct Pair {
+    bool used;
+    uint8_t first;      // the beam that broke first, NOBODY if both at once
+    uint8_t last_beam;  // the beam that cleared last so far
+    uint8_t open;       // their pulses not cleared yet
+    bool extra[2];      // a beam has had more than the paired pulse
+    bool cleared;       // one of their pulses has cleared
+    uint32_t formed_at;
+    uint32_t on[2];     // when the paired pulses broke
+    uint32_t off[2];    // when each beam last cleared
+    uint32_t last_off;  // when the last of their pulses cleared
+  };
+
+  static bool after_(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }
+
+  // Make final every clear that has lasted fill_ms by `now`, in the order they happened;
+  // then drop or hand over pulses nobody paired, and judge the people who are through.
+  void settle_(uint32_t now_ms) {
+    for (;;) {
+      uint8_t beam = NOBODY;
+      for (uint8_t b = 0; b < 2; b++) {
+        if (clearing_[b] && !after_(clear_at_[b] + FILL_MS, now_ms) &&
+            (beam == NOBODY || after_(clear_at_[beam], clear_at_[b])))
+          beam = b;
       }
-      state_ = State::COUNTED;
-      return first_ == 0 ? Passage::ENTRY : Passage::EXIT;
+      if (beam == NOBODY)
+        break;
+      clearing_[beam] = false;
+      this->end_pulse_(beam, clear_at_[beam]);
     }
-    if (state_ == State::COUNTED || state_ == State::BLOCKED) {
-      uint32_t beam_first_break = beam == first_ ? first_at_ : second_at_;
-      if (now_ms - beam_first_break <= window_ms_)
-        return Passage::NONE;  // legs, a bag, bounce: the same person
-      result = this->finish_(!other_broken);
-    }
-    // Idle, an arming that expired, or a crossing that is over: this break starts one.
-    state_ = State::ARMED;
-    first_ = beam;
-    first_at_ = now_ms;
-    glitch_possible_ = true;
-    return result;
+    for (uint8_t b = 0; b < 2; b++)
+      this->expire_(b, now_ms);
+    this->judge_ready_(now_ms);
   }
 
-  Passage on_clear_(uint8_t beam, uint32_t pulse_ms, uint32_t now_ms) {
-    bool both_clear = !broken_[0] && !broken_[1];
-    switch (state_) {
-      case State::ARMED:
-        if (beam == first_ && glitch_possible_ && pulse_ms < debounce_ms_)
-          state_ = State::IDLE;  // a glitch: it starts nothing
-        return Passage::NONE;
-      case State::COUNTED:
-      case State::BLOCKED:
-        last_clear_ = beam;
-        if (both_clear && this->over_(now_ms))
-          return this->finish_(true);
-        return Passage::NONE;
-      default:
-        return Passage::NONE;
+  void start_pulse_(uint8_t beam, uint32_t now_ms) {
+    uint8_t other = 1 - beam;
+    this->expire_(other, now_ms);
+    open_on_[beam] = now_ms;
+    open_pair_[beam] = NOBODY;
+    uint8_t last = this->newest_pair_();
+    if (last != NOBODY && this->standing_(last, other, now_ms)) {
+      this->join_(last, beam);  // someone standing in the doorway, shifting their weight
+      return;
+    }
+    Pulse partner;
+    bool partner_open = false;
+    uint8_t near = this->near_waiting_(other, now_ms);
+    if (near != NOBODY) {
+      partner = this->take_waiting_(other, near);
+    } else if ((level_[other] || clearing_[other]) && open_pair_[other] == NOBODY) {
+      partner = {open_on_[other], 0};
+      partner_open = true;
+    } else {
+      return;  // the first beam of someone, or nobody's: wait for a partner
+    }
+    uint8_t slot = this->free_slot_();
+    Pair &pair = pairs_[slot];
+    pair = Pair{};
+    pair.used = true;
+    pair.first = now_ms - partner.on < simultaneous_ms_ ? NOBODY : other;
+    pair.formed_at = now_ms;
+    pair.on[other] = partner.on;
+    pair.on[beam] = now_ms;
+    pair.open = 1;
+    if (!partner_open) {
+      cleared_(pair, other, partner.off);
+    } else {
+      pair.open = 2;
+      open_pair_[other] = slot;
+    }
+    open_pair_[beam] = slot;
+  }
+
+  // True when the newest person is still in the beams in a way a walker never is: holding
+  // the beam they came by while the other breaks again, or one beam for longer than anyone
+  // takes to walk through it. Then a new pulse is theirs, not someone else's.
+  bool standing_(uint8_t slot, uint8_t other, uint32_t now_ms) const {
+    if (pairs_[slot].first == other && open_pair_[other] == slot)
+      return true;
+    for (uint8_t b = 0; b < 2; b++) {
+      if (open_pair_[b] == slot && now_ms - open_on_[b] > HOLD_MS)
+        return true;
+    }
+    return false;
+  }
+
+  void join_(uint8_t slot, uint8_t beam) {
+    pairs_[slot].open++;
+    pairs_[slot].extra[beam] = true;
+    open_pair_[beam] = slot;
+  }
+
+  void end_pulse_(uint8_t beam, uint32_t off_ms) {
+    bool person = off_ms - open_on_[beam] >= debounce_ms_;
+    uint8_t slot = open_pair_[beam];
+    open_pair_[beam] = NOBODY;
+    if (slot == NOBODY) {
+      if (person)
+        this->push_waiting_(beam, {open_on_[beam], off_ms});
+      return;
+    }
+    Pair &pair = pairs_[slot];
+    pair.open--;
+    if (!person && open_on_[beam] == pair.on[beam] && !pair.extra[beam]) {
+      // Noise paired with a real pulse: the real one waits for a partner again.
+      uint8_t other = 1 - beam;
+      pair.used = false;
+      if (open_pair_[other] == slot)
+        open_pair_[other] = NOBODY;
+      else
+        this->push_waiting_(other, {pair.on[other], pair.last_off});
+      return;
+    }
+    if (person)
+      this->cleared_(pair, beam, off_ms);
+  }
+
+  static void cleared_(Pair &pair, uint8_t beam, uint32_t off_ms) {
+    pair.off[beam] = off_ms;
+    if (!pair.cleared || !after_(pair.last_off, off_ms)) {
+      pair.cleared = true;
+      pair.last_off = off_ms;
+      pair.last_beam = beam;
     }
   }
 
-  // True when no further pulse can belong to the current crossing.
-  bool over_(uint32_t now_ms) const {
-    if (now_ms - first_at_ <= window_ms_)
-      return false;
-    return state_ == State::ARMED || now_ms - second_at_ > window_ms_;
+  // Judge, oldest first, everyone whose pulses have all cleared gap_ms ago and whom no
+  // waiting pulse may still belong to.
+  void judge_ready_(uint32_t now_ms) {
+    for (;;) {
+      uint8_t ready = NOBODY;
+      for (uint8_t i = 0; i < SLOTS; i++) {
+        const Pair &p = pairs_[i];
+        if (!p.used || p.open > 0 || !after_(now_ms, p.last_off + gap_ms_) || this->claimed_(p))
+          continue;
+        if (ready == NOBODY || after_(pairs_[ready].formed_at, p.formed_at))
+          ready = i;
+      }
+      if (ready == NOBODY)
+        return;
+      this->judge_(pairs_[ready]);
+    }
   }
 
-  // End the crossing; a counted one whose person left by the first beam turned back.
-  Passage finish_(bool both_clear) {
-    bool turned_back = state_ == State::COUNTED && both_clear && last_clear_ == first_;
-    state_ = State::IDLE;
-    if (!turned_back)
+  // True while an unpaired pulse that began after this person came may still be theirs.
+  bool claimed_(const Pair &pair) const {
+    for (uint8_t b = 0; b < 2; b++) {
+      if (waiting_[b] > 0 && !after_(pair.formed_at, waiting_pulses_[b][waiting_[b] - 1].on))
+        return true;
+      if ((level_[b] || clearing_[b]) && open_pair_[b] == NOBODY && !after_(pair.formed_at, open_on_[b]))
+        return true;
+    }
+    return false;
+  }
+
+  void judge_(Pair &pair) {
+    pair.used = false;
+    uint8_t from = pair.first;
+    if (from == NOBODY) {
+      // Both broke at once: the last clear alone tells, unless they cleared at once too.
+      uint32_t apart = pair.off[0] - pair.off[1];
+      if (apart < simultaneous_ms_ || 0u - apart < simultaneous_ms_)
+        return;
+      from = 1 - pair.last_beam;
+    }
+    else if (from == pair.last_beam)
+      return;  // came in by one beam and left by it: turned back
+    this->give_(from == 0 ? Passage::ENTRY : Passage::EXIT);
+  }
+
+  // A pulse that found no partner within gap_ms of clearing: the newest person's, if it
+  // began after they came (they stepped back, or shifted their weight); nobody's else.
+  void expire_(uint8_t beam, uint32_t now_ms) {
+    while (waiting_[beam] > 0 && after_(now_ms, waiting_pulses_[beam][0].off + gap_ms_)) {
+      Pulse pulse = this->pop_waiting_(beam);
+      uint8_t last = this->newest_pair_();
+      if (last != NOBODY && !after_(pairs_[last].formed_at, pulse.on))
+        this->cleared_(pairs_[last], beam, pulse.off);
+    }
+  }
+
+  uint8_t newest_pair_() const {
+    uint8_t newest = NOBODY;
+    for (uint8_t i = 0; i < SLOTS; i++) {
+      if (pairs_[i].used && (newest == NOBODY || after_(pairs_[i].formed_at, pairs_[newest].formed_at)))
+        newest = i;
+    }
+    return newest;
+  }
+
+  void push_waiting_(uint8_t beam, Pulse pulse) {
+    if (waiting_[beam] == SLOTS)
+      this->pop_waiting_(beam);
+    waiting_pulses_[beam][waiting_[beam]++] = pulse;
+  }
+
+  Pulse pop_waiting_(uint8_t beam) { return this->take_waiting_(beam, 0); }
+
+  Pulse take_waiting_(uint8_t beam, uint8_t index) {
+    Pulse taken = waiting_pulses_[beam][index];
+    for (uint8_t i = index + 1; i < waiting_[beam]; i++)
+      waiting_pulses_[beam][i - 1] = waiting_pulses_[beam][i];
+    waiting_[beam]--;
+    return taken;
+  }
+
+  // The oldest cleared pulse of `beam` whose body could be reaching the other beam now:
+  // someone thinner than the gap between the beams is between them for at most half the
+  // time they took to pass one (bodies at least 20 cm deep, beams 30 cm apart), give or
+  // take two reads.
+  uint8_t near_waiting_(uint8_t beam, uint32_t now_ms) const {
+    for (uint8_t i = 0; i < waiting_[beam]; i++) {
+      const Pulse &p = waiting_pulses_[beam][i];
+      if (now_ms - p.off <= (p.off - p.on) / 2 + BETWEEN_SLACK_MS)
+        return i;
+    }
+    return NOBODY;
+  }
+
+  uint8_t free_slot_() {
+    for (uint8_t i = 0; i < SLOTS; i++) {
+      if (!pairs_[i].used)
+        return i;
+    }
+    // Four people between the beams at once is not a door: forget the oldest.
+    uint8_t oldest = 0;
+    for (uint8_t i = 1; i < SLOTS; i++) {
+      if (after_(pairs_[oldest].formed_at, pairs_[i].formed_at))
+        oldest = i;
+    }
+    for (uint8_t b = 0; b < 2; b++) {
+      if (open_pair_[b] == oldest)
+        open_pair_[b] = NOBODY;
+    }
+    return oldest;
+  }
+
+  void give_(Passage p) {
+    if (out_count_ < SLOTS)
+      out_[out_count_++] = p;
+  }
+
+  Passage take_() {
+    if (out_count_ == 0)
       return Passage::NONE;
-    return first_ == 0 ? Passage::EXIT : Passage::ENTRY;
+    Passage p = out_[0];
+    for (uint8_t i = 1; i < out_count_; i++)
+      out_[i - 1] = out_[i];
+    out_count_--;
+    return p;
   }
 
-  uint32_t window_ms_;
+  uint32_t gap_ms_;
   uint32_t simultaneous_ms_;
   uint32_t debounce_ms_;
-  State state_{State::IDLE};
-  uint8_t first_{0};
-  uint8_t last_clear_{0};
-  bool glitch_possible_{false};
-  uint32_t first_at_{0};
-  uint32_t second_at_{0};
-  bool broken_[2]{false, false};
-  uint32_t changed_at_[2]{0, 0};
+  bool level_[2]{false, false};     // as last reported
+  bool clearing_[2]{false, false};  // cleared, for less than fill_ms so far
+  uint32_t clear_at_[2]{0, 0};
+  uint32_t open_on_[2]{0, 0};       // when the beam's current pulse broke
+  uint8_t open_pair_[2]{NOBODY, NOBODY};
+  Pulse waiting_pulses_[2][SLOTS]{};
+  uint8_t waiting_[2]{0, 0};
+  Pair pairs_[SLOTS]{};
+  Passage out_[SLOTS]{};
+  uint8_t out_count_{0};
 };
 
 }  // namespace iot_lab_door
