@@ -492,6 +492,11 @@ What is compared:
   into core MQTT sensors. State rows and database growth are read from the database,
   hass CPU from /proc.
 
+- Door (`benchmarks/door.py`, no Home Assistant): the firmware's direction rule and the
+  library's old loop, both fed the beams of people drawn from a model of the doorway
+  (tests/esphome/door_world.h), per family of scenarios and over 1,000 library days; the
+  host tests assert the same thresholds on fewer runs.
+
 Reproduce: `scripts/bench` (about 15 minutes), or one part:
 `scripts/bench --parts stream --latency-seconds 10`. Results land in
 `benchmarks/results/<date>.json` and this file is rewritten from them.
