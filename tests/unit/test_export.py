@@ -31,6 +31,7 @@ from custom_components.iot_lab.const import (
     SERVICE_EXPORT_COUNTS,
 )
 from custom_components.iot_lab.export import auto_export_on
+from custom_components.iot_lab.uploads import MAX_SENT, UploadQueue
 
 from .conftest import Fire, SftpServer, load_fixture
 
@@ -250,6 +251,36 @@ async def test_pending_uploads_survive_a_restart(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.runtime_data.store.uploads.pending == set(response["files"])
+
+
+async def test_what_the_server_holds_is_not_sent_again_after_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: SftpServer,
+    sftp_stored: list[str],
+) -> None:
+    port, _ = sftp_server
+    entry = await _setup(hass, _sftp_options(port))
+    device_id = await _door_device(hass, entry, fire)
+    await _export(hass, device_id)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await _door_device(hass, entry, fire)  # the retained announce, again
+    await _export(hass, device_id)
+    assert sftp_stored == ["uploads/iot/23_11_2026_counterdata-door-1.csv"]
+
+
+def test_the_newest_uploads_are_remembered() -> None:
+    queue = UploadQueue(lambda: None)
+    for number in range(MAX_SENT):
+        queue.done(set(), {f"file-{number}": b"a"})
+    queue.done(set(), {"file-0": b"b"})  # sent again: the newest now
+    queue.done(set(), {"file-new": b"c"})
+    assert len(queue.sent) == MAX_SENT
+    assert "file-1" not in queue.sent
+    assert queue.unchanged("file-0", b"b")
+    assert not queue.unchanged("file-0", b"a")
 
 
 async def test_counter_identity_announced_then_set_by_the_librarian(
