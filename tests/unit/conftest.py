@@ -123,6 +123,19 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def hass_config_dir(tmp_path: Path) -> str:
+    """The test Home Assistant's configuration folder: an empty one of the test's own.
+
+    The test plugin's default is a folder inside its installed package, shared by every
+    run: exports and blueprints written there outlived the test, and a later test could
+    read them as its own.
+    """
+    config = tmp_path / "config"
+    config.mkdir()
+    return str(config)
+
+
+@pytest.fixture
 def expected_lingering_timers() -> bool:
     """Tolerate MQTT's periodic housekeeping timer, as core does for integrations."""
     return True
