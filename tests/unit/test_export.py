@@ -11,7 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
@@ -147,6 +147,33 @@ async def test_export_holds_the_periods_that_have_ended_once_each(
     assert whole[:12] == grown
     assert len(whole) == 22
     assert whole[-1] == "2026-11-23,19:00:00,0,0,door-1,Library entrance,,,"
+
+
+async def test_a_file_that_cannot_be_written_leaves_nothing_behind(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    freezer.move_to(_local("09:00"))  # the next automatic export: 09:30:30
+    entry = await _setup(hass, {CONF_AUTO_EXPORT: True})
+    device_id = await _door_device(hass, entry, fire)
+    folder = Path(hass.config.path("iot_lab", "exports"))
+    (folder / "23_11_2026_counterdata-door-1.csv").mkdir(parents=True)  # in the way
+    with pytest.raises(HomeAssistantError) as err:
+        await _export(hass, device_id)
+    assert err.value.translation_key == "export_failed"
+    assert "Is a directory" in str(err.value)
+    freezer.move_to(_local("09:30") + timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (
+        "Automatic export of IoT Lab (iot_lab) failed: The export files" in caplog.text
+    )
+    assert [path.name for path in folder.iterdir()] == [
+        "23_11_2026_counterdata-door-1.csv"
+    ]
 
 
 async def test_export_of_a_csv_counter_keeps_its_fields(
