@@ -7,14 +7,15 @@ from collections.abc import Callable, Iterable, Mapping
 import hashlib
 from typing import Final
 
-MAX_SENT: Final = 1000
-"""Files whose last upload is remembered (the newest): a file forgotten and exported
-again is sent once more, which the server takes as an overwrite."""
+MAX_SENT: Final = 200
+"""Files whose last upload is remembered (the newest; 20 counters' last 10 days): a file
+forgotten and exported again is sent once more, which the server takes as an overwrite.
+Kept small: the list is stored with the counters, written after every count."""
 
 
 def digest(data: bytes) -> str:
-    """What identifies a file's content: its SHA-256."""
-    return hashlib.sha256(data).hexdigest()
+    """What tells a file's contents apart: the first 128 bits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 class UploadQueue:
