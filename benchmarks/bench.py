@@ -10,7 +10,6 @@ listener for both sides. Results go to `benchmarks/results/<date>.json`; the tab
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
 import logging
@@ -18,329 +17,22 @@ import os
 from pathlib import Path
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from typing import Any
 
-from websockets.sync.client import connect
-
-from benchmarks.bridges import run_bridges, write_scaling_doc
-from iot_lab_sim.hass_api import HomeAssistant, add_entries, owner_token, wait_for_hass
-from iot_lab_sim.hass_config import prepare_config
-from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
+from benchmarks.bridges import render as render_bridges, run_bridges, write_scaling_doc
+from iot_lab_sim.processes import HarnessError
 
 from .door import render as render_door, run_door
 from .recorder import render as render_recorder, run_recorder
+from .stack import CONFIG, KINDS_ENTITIES, Bench, rss_kib, wait_available
+from .stream import run_stream
 
 LOGGER = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-PUBLISHER = ROOT / "benchmarks" / "publisher.py"
-CONFIG = """
-homeassistant:
-  name: IoT Lab benchmark
-  time_zone: UTC
-  auth_providers:
-    - type: homeassistant
-api:
-config:
-onboarding:
-websocket_api:
-logger:
-  default: warning
-"""
-KINDS_ENTITIES = {"light": 8, "climate": 9, "counter": 11}
-"""Entities with a state per board kind (connectivity, alert limits and alerts included;
-the raw light reading, disabled by default, has none)."""
-
-
-@dataclass
-class EventLog:
-    """`state_changed` events received over the WebSocket API."""
-
-    events: list[tuple[str, str, float, float]] = field(default_factory=list)
-    ready: threading.Event = field(default_factory=threading.Event)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def listen(self, url: str, token: str) -> None:
-        """Subscribe and record (entity id, state, time fired, time received)."""
-        with connect(
-            url.replace("http", "ws", 1) + "/api/websocket", max_size=None
-        ) as ws:
-            ws.recv()
-            ws.send(json.dumps({"type": "auth", "access_token": token}))
-            ws.recv()
-            ws.send(
-                json.dumps(
-                    {"id": 1, "type": "subscribe_events", "event_type": "state_changed"}
-                )
-            )
-            ws.recv()
-            self.ready.set()
-            while not self.stop.is_set():
-                try:
-                    raw = ws.recv(timeout=0.5)
-                except TimeoutError:
-                    continue
-                received = time.time()
-                event = json.loads(raw)["event"]
-                new = event["data"].get("new_state") or {}
-                self.events.append(
-                    (
-                        event["data"]["entity_id"],
-                        new.get("state", ""),
-                        datetime.fromisoformat(event["time_fired"]).timestamp(),
-                        received,
-                    )
-                )
-
-
-class Bench:
-    """One Home Assistant at a time, set up through onboarding and config flows."""
-
-    def __init__(self, workdir: Path) -> None:
-        """Work in `workdir` (git-ignored)."""
-        if workdir.exists():
-            shutil.rmtree(workdir)
-        self.workdir = workdir
-        self.stack = Stack(workdir / "logs")
-        self.broker_port = self.stack.start_broker()
-        self.broker = self.stack.services[-1]
-        self.http_port = free_port()
-        self.url = f"http://{HOST}:{self.http_port}"
-        self.token = ""
-
-    def prepare(self, config: Path, extra: str = "") -> None:
-        """A configuration with the MQTT and IoT Lab entries, made the user's way.
-
-        `extra` is added to the configuration (the recorder part adds `recorder:`).
-        """
-        prepare_config(config, self.http_port, configuration=CONFIG + extra)
-        hass = self.start(config)
-        self.token = owner_token(self.url, "benchmark")
-        api = HomeAssistant(self.url, self.token)
-        add_entries(api, self.broker_port, self.stack.broker, discovery_timeout=1)
-        api.close()
-        time.sleep(5)  # config entries reach storage after a short delay
-        hass.stop()
-        stored = (config / ".storage" / "core.config_entries").read_text()
-        if '"domain":"iot_lab"' not in stored.replace(" ", ""):
-            raise HarnessError(f"the IoT Lab entry was not stored in {config}")
-
-    def start(self, config: Path) -> Service:
-        """Start hass and wait until its HTTP server answers."""
-        hass = self.stack.start_hass(config, self.http_port)
-        wait_for_hass(self.url, hass, 300)
-        return hass
-
-    def restart_broker(self, max_queued: int = 10000) -> None:
-        """A fresh broker on the same port: no retained message left."""
-        self.broker.stop()
-        self.stack.services.remove(self.broker)
-        self.stack.start_broker(self.broker_port, max_queued=max_queued)
-        self.broker = self.stack.services[-1]
-
-    def broker_drops(self) -> int:
-        """How often Mosquitto has logged dropping messages for a slow subscriber."""
-        return self.broker.log.read_text(errors="replace").count("being dropped")
-
-    def publish(self, job: str, *options: str) -> dict[str, Any]:
-        """Run the publisher process and return its report."""
-        report = self.workdir / f"{job}-{time.time_ns()}.json"
-        subprocess.run(
-            [
-                sys.executable,
-                PUBLISHER,
-                job,
-                "--port",
-                str(self.broker_port),
-                "--report",
-                str(report),
-                *options,
-            ],
-            check=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        result: dict[str, Any] = json.loads(report.read_text())
-        return result
-
-    def states(self) -> dict[str, str]:
-        """Every entity's state."""
-        api = HomeAssistant(self.url, self.token)
-        states = {s["entity_id"]: s["state"] for s in api.rest("GET", "/api/states")}
-        api.close()
-        return states
-
-    def listen(self) -> tuple[EventLog, threading.Thread]:
-        """Start the WebSocket listener in a thread."""
-        log = EventLog()
-        thread = threading.Thread(
-            target=log.listen, args=(self.url, self.token), daemon=True
-        )
-        thread.start()
-        if not log.ready.wait(30):
-            raise HarnessError("the WebSocket listener did not subscribe")
-        return log, thread
-
-
-def stream_and_drain(
-    bench: Bench, topics: list[str], messages: int
-) -> tuple[EventLog, dict[str, Any]]:
-    """Publish `messages` unpaced, then wait until Home Assistant has caught up.
-
-    The publisher outruns Home Assistant several times over, so Home Assistant works
-    flat out through the backlog; its rate is read from the events' own timestamps.
-    """
-    log, thread = bench.listen()
-    sent = bench.publish(
-        "stream", "--topics", ",".join(topics), "--total", str(messages)
-    )
-    drain(log)
-    log.stop.set()
-    thread.join()
-    return log, sent
-
-
-def processing_rates(log: EventLog, side_of: dict[str, str]) -> dict[str, float]:
-    """State changes per second of each side, over the span of its own events."""
-    fired: dict[str, list[float]] = {}
-    for entity, _, when, _ in log.events:
-        if side := side_of.get(entity):
-            fired.setdefault(side, []).append(when)
-    return {
-        side: round((len(times) - 1) / (max(times) - min(times)))
-        for side, times in fired.items()
-        if len(times) > 1
-    }
-
-
-def drain(log: EventLog, quiet: float = 3.0, limit: float = 300) -> None:
-    """Wait until Home Assistant has worked through its backlog (no event for `quiet` s)."""
-    deadline = time.monotonic() + limit
-    seen = -1
-    while time.monotonic() < deadline and seen != len(log.events):
-        seen = len(log.events)
-        time.sleep(quiet)
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise HarnessError(f"no VmRSS for pid {pid}")
-
-
-def wait_available(bench: Bench, prefix: str, expected: int, timeout: float) -> float:
-    """Seconds until `expected` entities starting with a name prefix are available."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        states = bench.states()
-        ready = [e for e, s in states.items() if prefix in e and s != "unavailable"]
-        if len(ready) >= expected:
-            return time.monotonic() - start
-        time.sleep(0.25)
-    raise HarnessError(
-        f"only {len(ready)} of {expected} '{prefix}' entities after {timeout} s"
-    )
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The `share` quantile (0..1) of `values`."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def run_stream(
-    bench: Bench,
-    boards: int,
-    throughput_messages: int,
-    latency_s: float,
-    rate: float,
-) -> dict[str, Any]:
-    """Throughput side by side, then latency at a fixed rate, on one hass."""
-    config = bench.workdir / "stream"
-    bench.prepare(config)
-    bench.publish("announce", "--count", str(boards), "--kinds", "light")
-    bench.publish("core", "--count", str(boards), "--with-level")
-    hass = bench.start(config)
-    # IoT Lab's raw reading is off by default: its light level is the sensor users chart,
-    # compared with core's level sensor fed the same topic.
-    wait_available(bench, "sensor.bench_", boards, 120)
-    wait_available(bench, "sensor.core_", boards * 2, 120)
-    ours = [f"iot_lab/bench-{i}/light" for i in range(boards)]
-    core = [f"core/{i}/light" for i in range(boards)]
-    interleaved = [topic for pair in zip(ours, core, strict=True) for topic in pair]
-    result: dict[str, Any] = {"boards": boards}
-
-    sides = {"iot_lab": ours, "core": core}
-    side_of = {f"sensor.bench_{i}_light_level": "iot_lab" for i in range(boards)} | {
-        f"sensor.core_{i}_level": "core" for i in range(boards)
-    }
-    # Interleaved, as fast as the publisher goes: both sides share one stream.
-    log, sent = stream_and_drain(bench, interleaved, 2 * throughput_messages)
-    shared = processing_rates(log, side_of)
-    result["throughput_interleaved"] = {
-        "sent": sent["sent"],
-        **{f"{side}_state_changes_per_s": shared[side] for side in sides},
-        "ratio": round(shared["iot_lab"] / shared["core"], 3),
-    }
-    LOGGER.info("throughput interleaved %s", result["throughput_interleaved"])
-    # Each side alone: how fast Home Assistant turns its messages into state changes.
-    alone = {}
-    for side, topics in sides.items():
-        log, sent = stream_and_drain(bench, topics, throughput_messages)
-        alone[side] = processing_rates(log, side_of)[side]
-        alone[f"{side}_sent"] = sent["sent"]
-    result["throughput_alone"] = {
-        **alone,
-        "ratio": round(alone["iot_lab"] / alone["core"], 3),
-    }
-    LOGGER.info("throughput alone %s", result["throughput_alone"])
-
-    entity_names = {
-        "iot_lab": [f"sensor.bench_{i}_light_level" for i in range(boards)],
-        "core": [f"sensor.core_{i}_level" for i in range(boards)],
-    }
-    for side, topics in sides.items():
-        entities = entity_names[side]
-        log, thread = bench.listen()
-        sent = bench.publish(
-            "stream",
-            "--topics",
-            ",".join(topics),
-            "--rate",
-            str(rate),
-            "--duration",
-            str(latency_s),
-        )
-        drain(log)
-        log.stop.set()
-        thread.join()
-        fired = {(entity, state): when for entity, state, when, _ in log.events}
-        latencies = []
-        for n, sent_at in enumerate(sent["sends"]):
-            key = (entities[n % len(topics)], str(n // len(topics) % 4096))
-            if key in fired:
-                latencies.append((fired[key] - sent_at) * 1000)
-        result[f"latency_{side}"] = {
-            "rate_per_s": rate,
-            "seconds": latency_s,
-            "sent": sent["sent"],
-            "seen": len(latencies),
-            "p50_ms": round(percentile(latencies, 0.50), 3),
-            "p95_ms": round(percentile(latencies, 0.95), 3),
-            "p99_ms": round(percentile(latencies, 0.99), 3),
-            "max_ms": round(max(latencies), 1),
-            "mean_ms": round(statistics.fmean(latencies), 3),
-        }
-        LOGGER.info("latency %s %s", side, result[f"latency_{side}"])
-    hass.stop()
-    return result
 
 
 def run_scale(bench: Bench, boards: int) -> dict[str, Any]:
@@ -455,19 +147,27 @@ README_HEAD = """# Benchmark: IoT Lab against Home Assistant's own MQTT entities
 `hass` (recorder and frontend off) set up through onboarding and the config flows, and
 a publisher in its own process with `TCP_NODELAY` (`benchmarks/publisher.py`). Every
 figure is read from Home Assistant's event bus: one `state_changed` subscription over
-the WebSocket API, the same for both sides. The core side is N sensors created by Home
-Assistant's own MQTT discovery (`homeassistant/sensor/.../config`), fed the same payloads.
+the WebSocket API, the same for both sides. The core side is entities created by Home
+Assistant's own MQTT discovery (`homeassistant/<platform>/.../config`), fed the same
+payloads.
 
 What is compared:
-- Throughput: the publisher sends as fast as it can (it outruns Home Assistant several
-  times over); the rate is messages per second turned into state changes, from the
-  events' own timestamps once Home Assistant has worked through the backlog. Each core
-  topic feeds two discovered sensors (raw and a level in % through a `value_template`);
-  the figures compare the light levels (IoT Lab's raw reading is off by default).
-  "Interleaved" shares one stream between both sides, as the issue asks; "alone" runs
-  each side on its own, which is where a difference in cost per message shows.
-- Latency: paced at a fixed rate, one side at a time; p99 and max catch Home
-  Assistant's own event-loop stalls of 100-300 ms, so they are noisy.
+- Stream, on equal work (`benchmarks/stream.py`): for a light reading, IoT Lab's light
+  board enables two entities, a light level in % and a too-dark alert; each core topic
+  feeds the same two, through `value_template`s (a sensor in % and a binary sensor below
+  20 %). The publisher sends as fast as it can (it outruns Home Assistant several times
+  over); every message changes the level, so messages per second are read from the
+  level's state changes, from the events' own timestamps once Home Assistant has worked
+  through the backlog. "Alone" runs each side on its own, which is where a difference in
+  cost per message shows; "interleaved" shares one stream between both sides. The
+  event loop's time per message is the CPU time of Home Assistant's main thread (where
+  its MQTT client and every entity run) over the stream, until it is idle again, divided
+  by the messages. The floor is the same stream delivered by Home Assistant's MQTT client
+  to a subscriber that does nothing (`benchmarks/floor`): what a message costs before
+  any integration works on it.
+- Latency: paced at a fixed rate, one side at a time, each state change matched to the
+  message whose level it shows; p99 and max catch Home Assistant's own event-loop
+  stalls of 100-300 ms, so they are noisy.
 - Scale: light, climate and counter boards in turn, announced retained before hass
   starts; the core side has as many discovered sensors as IoT Lab has entities (those
   enabled by default). Home Assistant caps a config entry at 10,000 enabled entities: the
@@ -511,47 +211,68 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def stream_rows(stream: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+    """The stream part's rows: equal work first, then the floor, then latency."""
+    alone, inter = stream["alone"], stream["interleaved"]
+    ours, core, floor = alone["iot_lab"], alone["core"], alone["floor"]
+    rows: list[tuple[str, Any, Any, str]] = [
+        (
+            f"Equal work, each side alone: messages turned into states per second"
+            f" ({stream['boards']} topics, {stream['entities_per_message']} entities"
+            " per message on each side)",
+            ours["messages_per_s"],
+            core["messages_per_s"],
+            f"ratio {alone['ratio_messages_per_s']} (target >= 1.0)",
+        ),
+        (
+            "Event loop's time per message (µs)",
+            ours["loop_us_per_message"],
+            core["loop_us_per_message"],
+            f"floor (MQTT client to a subscriber doing nothing)"
+            f" {floor['loop_us_per_message']} µs",
+        ),
+        (
+            "Time per message above the floor (µs)",
+            alone["iot_lab_above_floor_us"],
+            alone["core_above_floor_us"],
+            f"IoT Lab's share {alone['iot_lab_share_of_floor']} of the floor"
+            " (target < 0.5)",
+        ),
+        (
+            "Interleaved in one stream: messages turned into states per second",
+            inter["iot_lab_messages_per_s"],
+            inter["core_messages_per_s"],
+            f"ratio {inter['ratio']}",
+        ),
+    ]
+    mine, theirs = stream["latency_iot_lab"], stream["latency_core"]
+    for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
+        rows.append(
+            (
+                f"Latency publish to state at {fmt(int(mine['rate_per_s']))} msg/s for"
+                f" {fmt(int(mine['seconds']))} s, {key.removesuffix('_ms')} (ms)",
+                mine[key],
+                theirs[key],
+                "target p95 <= 1 ms" if key == "p95_ms" else "",
+            )
+        )
+    rows.append(
+        (
+            "Latency messages matched / sent",
+            f"{fmt(mine['seen'])} / {fmt(mine['sent'])}",
+            f"{fmt(theirs['seen'])} / {fmt(theirs['sent'])}",
+            "",
+        )
+    )
+    return rows
+
+
 def render_readme(results: dict[str, Any]) -> str:
     """The markdown report of one run."""
     v = results["versions"]
     rows: list[tuple[str, Any, Any, str]] = []
     if stream := results.get("stream"):
-        inter, alone = stream["throughput_interleaved"], stream["throughput_alone"]
-        rows += [
-            (
-                f"Throughput, {stream['boards']} + {stream['boards']} topics interleaved"
-                " (state changes/s)",
-                inter["iot_lab_state_changes_per_s"],
-                inter["core_state_changes_per_s"],
-                f"ratio {inter['ratio']} (target >= 1.0)",
-            ),
-            (
-                "Throughput, each side alone (state changes/s)",
-                alone["iot_lab"],
-                alone["core"],
-                f"ratio {alone['ratio']} (target >= 1.0)",
-            ),
-        ]
-        ours, core = stream["latency_iot_lab"], stream["latency_core"]
-        for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms"):
-            rows.append(
-                (
-                    f"Latency publish to state_changed at {fmt(int(ours['rate_per_s']))}"
-                    f" msg/s for {fmt(int(ours['seconds']))} s, {key.removesuffix('_ms')}"
-                    " (ms)",
-                    ours[key],
-                    core[key],
-                    "target p95 <= 1 ms" if key == "p95_ms" else "",
-                )
-            )
-        rows.append(
-            (
-                "Latency messages seen / sent",
-                f"{fmt(ours['seen'])} / {fmt(ours['sent'])}",
-                f"{fmt(core['seen'])} / {fmt(core['sent'])}",
-                "",
-            )
-        )
+        rows += stream_rows(stream)
     if scale := results.get("scale"):
         ours, core = scale["iot_lab"], scale["core"]
         rows += [
@@ -663,6 +384,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bridge-speed", type=float, default=10)
     parser.add_argument("--bridge-seconds", type=float, default=60)
     parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="every part at tiny sizes, checked for crashes and missing figures only; "
+        "writes no result (scripts/test runs this)",
+    )
+    parser.add_argument(
         "--readme-from",
         type=Path,
         help="only rewrite benchmarks/README.md from an earlier results file",
@@ -670,24 +397,52 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+ALL_PARTS = ("stream", "scale", "counting", "recorder", "door", "bridges")
+SMOKE_SIZES = {
+    "stream_boards": 2,
+    "throughput_messages": 300,
+    "latency_seconds": 2,
+    "rate": 100,
+    "scale_boards": 3,
+    "counter_boards": 2,
+    "passages": 60,
+    "door_days": 3,
+    "sites": 2,
+    "site_boards": 1,
+    "bridge_speed": 1,
+    "bridge_seconds": 5,
+}
+
+
 def main() -> None:
-    """Run the chosen parts and write the results."""
+    """Run the chosen parts and write the results (or only check them: --smoke)."""
     args = parse_args()
     if args.readme_from:
         earlier = json.loads(args.readme_from.read_text())
         (ROOT / "benchmarks" / "README.md").write_text(render_readme(earlier))
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    parts = args.parts.split(",")
     command = " ".join(["scripts/bench", *sys.argv[1:]])
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    if args.smoke:
+        vars(args).update(SMOKE_SIZES)
+        measured = measure(args, ALL_PARTS, ROOT / ".bench" / "smoke")
+        check_smoke(measured, command, started)
+        return
+    parts = tuple(args.parts.split(","))
+    write_results(measure(args, parts, ROOT / ".bench"), command, started)
+
+
+def measure(
+    args: argparse.Namespace, parts: tuple[str, ...], workdir: Path
+) -> dict[str, dict[str, Any]]:
+    """Run `parts` in `workdir` (emptied first); their figures by part."""
     measured: dict[str, dict[str, Any]] = {}
     if "door" in parts:
-        measured["door"] = run_door(args.door_days, ROOT / ".bench" / "door")
+        measured["door"] = run_door(args.door_days, workdir / "door")
     if not set(parts) - {"door"}:
-        write_results(measured, command, started)
-        return
-    bench = Bench(ROOT / ".bench")
+        return measured
+    bench = Bench(workdir / "hass")
     try:
         if "stream" in parts:
             measured["stream"] = run_stream(
@@ -704,11 +459,11 @@ def main() -> None:
                 bench, args.counter_boards, args.passages
             )
         if "recorder" in parts:
-            measured["recorder"] = run_recorder(bench)
+            measured["recorder"] = run_recorder(bench, smoke=args.smoke)
         if "bridges" in parts:
             bench.stack.stop()  # its own brokers and Home Assistant
             measured["bridges"] = run_bridges(
-                bench.workdir / "bridges",
+                workdir / "bridges",
                 CONFIG,
                 site_count=args.sites,
                 boards_per_kind=args.site_boards,
@@ -717,7 +472,25 @@ def main() -> None:
             )
     finally:
         bench.stack.stop()
-    write_results(measured, command, started)
+    return measured
+
+
+def check_smoke(
+    measured: dict[str, dict[str, Any]], command: str, started: str
+) -> None:
+    """Every part ran and every figure its report shows is there; no threshold."""
+    missing = [part for part in ALL_PARTS if part not in measured]
+    if missing:
+        raise SystemExit(f"smoke run: no figures from {', '.join(missing)}")
+    results: dict[str, Any] = {"versions": versions()}
+    for part, figures in measured.items():
+        results[part] = {"date": started, "command": command, **figures}
+    try:
+        render_readme(results)
+        render_bridges(results["bridges"], results["versions"]["machine"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise SystemExit(f"smoke run: a figure is missing ({err!r})") from err
+    LOGGER.info("smoke run: every part ran, every figure is there")
 
 
 def write_results(

@@ -53,11 +53,12 @@ from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 from tests.certificates import write_server_files
 
+from .figures import cpu_seconds, percentile
+
 LOGGER = logging.getLogger("bench")
 ENTITIES_PER_KIND = 8 + 9 + 11
 """A light, a climate and a door board's entities with a state, together: the light
 board's raw reading is a diagnostic off by default."""
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 type Arrivals = list[tuple[float, bytes]]
@@ -127,20 +128,9 @@ class Observer:
             client.loop_stop()
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system time of a process so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
 def _drop_warnings(broker: Service) -> int:
     """How often the broker logged dropping messages for a client that fell behind."""
     return broker.log.read_text(errors="replace").count("being dropped")
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def _start_sites(
@@ -294,7 +284,7 @@ def run_bridges(
             "simulators": simulators,
         }
         drops_before = _drop_warnings(central_broker)
-        cpu_before = {k: [_cpu_seconds(s.pid) for s in v] for k, v in watched.items()}
+        cpu_before = {k: [cpu_seconds(s.pid) for s in v] for k, v in watched.items()}
         load_before = os.getloadavg()[0]
         window_start = time.monotonic()
         time.sleep(seconds)
@@ -302,7 +292,7 @@ def run_bridges(
         until = time.time()
         cpu = {
             name: [
-                round(100 * (_cpu_seconds(s.pid) - before) / elapsed, 1)
+                round(100 * (cpu_seconds(s.pid) - before) / elapsed, 1)
                 for s, before in zip(services, cpu_before[name], strict=True)
             ]
             for name, services in watched.items()
@@ -378,9 +368,9 @@ def _match(
         "duplicated": duplicated,
         "latency_ms": {
             "matched": len(latencies),
-            "p50": round(_percentile(latencies, 0.50), 2),
-            "p95": round(_percentile(latencies, 0.95), 2),
-            "p99": round(_percentile(latencies, 0.99), 2),
+            "p50": round(percentile(latencies, 0.50), 2),
+            "p95": round(percentile(latencies, 0.95), 2),
+            "p99": round(percentile(latencies, 0.99), 2),
             "max": round(max(latencies), 1),
         },
     }

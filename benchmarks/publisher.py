@@ -69,36 +69,45 @@ def announce(client: mqtt.Client, kinds: list[str], count: int) -> None:
         message.wait_for_publish(30)
 
 
-def core_sensors(client: mqtt.Client, count: int, *, with_level: bool) -> None:
-    """Home Assistant's own MQTT discovery: `count` equivalent sensors, retained.
+def core_sensors(client: mqtt.Client, count: int, *, light_board: bool) -> None:
+    """Home Assistant's own MQTT discovery: `count` sensors, retained.
 
-    With `with_level`, each topic also feeds a light level in % through a value
-    template, as IoT Lab's light board does: the same two state writes per message.
+    With `light_board`, each topic feeds what IoT Lab's light board enables by default
+    for a reading: a light level in % through a value template, and a too-dark alert
+    (below 20 %, IoT Lab's default) through another. Equal work: two entities per
+    message on each side.
     """
     sent = []
     for index in range(count):
         device = {"identifiers": [f"bench_core_{index}"], "name": f"Core {index}"}
         configs: dict[str, dict[str, str | None]] = {
-            f"bench_core_{index}": {"name": None}
+            f"sensor/bench_core_{index}": {"name": None, "state_class": "measurement"}
         }
-        if with_level:
-            configs[f"bench_core_{index}_level"] = {
-                "name": "Level",
-                "unit_of_measurement": "%",
-                "value_template": "{{ (value | int * 100 / 4095) | round(1) }}",
+        if light_board:
+            configs = {
+                f"sensor/bench_core_{index}_level": {
+                    "name": "Level",
+                    "unit_of_measurement": "%",
+                    "state_class": "measurement",
+                    "value_template": LEVEL_TEMPLATE,
+                },
+                f"binary_sensor/bench_core_{index}_too_dark": {
+                    "name": "Too dark",
+                    "device_class": "problem",
+                    "value_template": DARK_TEMPLATE,
+                },
             }
-        for unique_id, extra in configs.items():
+        for path, extra in configs.items():
             config = {
-                "unique_id": unique_id,
+                "unique_id": path.partition("/")[2],
                 "state_topic": f"core/{index}/light",
-                "state_class": "measurement",
                 "availability_topic": f"core/{index}/status",
                 "device": device,
                 **extra,
             }
             sent.append(
                 client.publish(
-                    f"homeassistant/sensor/{unique_id}/config",
+                    f"homeassistant/{path}/config",
                     json.dumps(config),
                     qos=1,
                     retain=True,
@@ -111,6 +120,19 @@ def core_sensors(client: mqtt.Client, count: int, *, with_level: bool) -> None:
         message.wait_for_publish(30)
 
 
+LEVEL_TEMPLATE = "{{ (value | int * 100 / 4095) | round(1) }}"
+DARK_TEMPLATE = "{{ 'ON' if value | int * 100 / 4095 < 20 else 'OFF' }}"
+
+
+def reading(n: int, topics: int) -> int:
+    """The raw light reading of message `n` over `topics` topics in turn.
+
+    Each topic's next reading is 41 higher (about 1 %, modulo 4096): every message
+    changes the level each side shows, so every message makes one state change.
+    """
+    return n // topics * 41 % 4096
+
+
 def stream(
     client: mqtt.Client,
     topics: list[str],
@@ -120,8 +142,7 @@ def stream(
 ) -> dict[str, object]:
     """Publish a changing number to `topics` in turn, paced to `rate` per second.
 
-    The value of message `n` is `n // len(topics) % 4096`, so each topic sees a new
-    value each time (entities write a state only when it changes).
+    Message `n` carries `reading(n, len(topics))`.
     """
     sends: list[float] = []
     start = time.time()
@@ -135,8 +156,7 @@ def stream(
         elif total is None and time.time() - start > duration:
             break
         topic = topics[n % len(topics)]
-        value = n // len(topics) % 4096
-        client.publish(topic, str(value), qos=0)
+        client.publish(topic, str(reading(n, len(topics))), qos=0)
         sends.append(time.time())
         n += 1
     return {"sent": n, "start": start, "end": time.time(), "sends": sends}
@@ -193,7 +213,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--total", type=int)
-    parser.add_argument("--with-level", action="store_true")
+    parser.add_argument("--light-board", action="store_true")
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args()
     client = connect(args.port)
@@ -201,7 +221,7 @@ def main() -> None:
     if args.job == "announce":
         announce(client, args.kinds.split(","), args.count)
     elif args.job == "core":
-        core_sensors(client, args.count, with_level=args.with_level)
+        core_sensors(client, args.count, light_board=args.light_board)
     elif args.job == "stream":
         report = stream(
             client, args.topics.split(","), args.rate, args.duration, args.total

@@ -15,6 +15,7 @@ import logging
 import os
 from pathlib import Path
 import random
+import shutil
 import sqlite3
 import time
 from typing import Any
@@ -23,6 +24,7 @@ from iot_lab_sim import filters
 from iot_lab_sim.boards import Board, ClimateBoard, DoorBoard, LightBoard, make_boards
 from iot_lab_sim.processes import HarnessError
 
+from .figures import cpu_seconds, percentile
 from .publisher import connect
 
 LOGGER = logging.getLogger(__name__)
@@ -33,8 +35,10 @@ RECORDER = "recorder:\n"
 """The recorder with Home Assistant's defaults (SQLite in the configuration folder)."""
 
 
-def board_day(kind: str, *, previous: bool) -> list[tuple[str, str, bool]]:
-    """One simulated day of one board of `kind`: (topic, payload, retain) in order."""
+def board_day(
+    kind: str, *, previous: bool, minutes: int = 24 * 60
+) -> list[tuple[str, str, bool]]:
+    """One simulated day (or its first `minutes`) of one board: (topic, payload, retain)."""
     light, climate, door = make_boards(
         "iot_lab", 1, random.Random(1), legacy_boards=False
     )
@@ -44,7 +48,7 @@ def board_day(kind: str, *, previous: bool) -> list[tuple[str, str, bool]]:
     if isinstance(board, DoorBoard):
         board.settle()
     messages = [(m.topic, m.payload, m.retain) for m in board.announce()]
-    for minute in range(24 * 60 + 1):
+    for minute in range(minutes + 1):
         messages += [
             (m.topic, m.payload, m.retain)
             for m in board.due(DAY + timedelta(minutes=minute))
@@ -107,12 +111,6 @@ def core_sensor_configs(kind: str) -> list[tuple[str, str, bool]]:
     ]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def database_figures(config: Path, entity_filter: str) -> tuple[int, int]:
     """State rows of the matching entities, and the database's size in bytes."""
     db = config / "home-assistant_v2.db"
@@ -158,6 +156,9 @@ def run_case(
     messages: list[tuple[str, str, bool]],
     entity_filter: str,
     watch: str | None = None,
+    *,
+    steps: int = 60,
+    quiet: float = 12,
 ) -> dict[str, Any]:
     """A fresh Home Assistant with a recorder; feed the day; stop; count.
 
@@ -166,7 +167,7 @@ def run_case(
     """
     config = bench.workdir / f"recorder-{name}"
     bench.restart_broker(max_queued=0)  # no retained message of the previous case
-    bench.prepare(config, extra=RECORDER)
+    shutil.copytree(bench.workdir / "recorder-base", config, symlinks=True)
     hass = bench.start(config)
     publish_all(bench.broker_port, messages[:3])  # the board (or its sensors) first
     time.sleep(8)  # entities created, first states committed (5 s commit interval)
@@ -174,12 +175,12 @@ def run_case(
     cpu_before = cpu_seconds(hass.pid)
     started = time.monotonic()
     publish_all(bench.broker_port, messages[3:])
-    settle(config, entity_filter)
+    settle(config, entity_filter, quiet)
     cpu = cpu_seconds(hass.pid) - cpu_before
     fed = time.monotonic() - started
     result: dict[str, Any] = {}
     if watch:
-        result["hass_delays_s"] = hass_delays(bench, watch)
+        result["hass_delays_s"] = hass_delays(bench, watch, steps)
     hass.stop()
     bench.stack.services.remove(hass)
     rows, size = database_figures(config, entity_filter)
@@ -266,14 +267,10 @@ def step_delays(previous: bool, count: int = 1000) -> list[float]:
 
 def percentiles(values: list[float]) -> dict[str, float]:
     """p50 and p95 in milliseconds."""
-    ordered = sorted(values)
-
-    def at(share: float) -> float:
-        return round(
-            1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1
-        )
-
-    return {"p50_ms": at(0.5), "p95_ms": at(0.95)}
+    return {
+        "p50_ms": round(1000 * percentile(values, 0.5), 1),
+        "p95_ms": round(1000 * percentile(values, 0.95), 1),
+    }
 
 
 def step_to_state(firmware: list[float], hass: list[float]) -> dict[str, float]:
@@ -283,22 +280,28 @@ def step_to_state(firmware: list[float], hass: list[float]) -> dict[str, float]:
     )
 
 
-def run_recorder(bench: Any) -> dict[str, Any]:
-    """Every board kind, as sent now and as sent before, and core's MQTT sensors."""
-    results: dict[str, Any] = {}
+def run_recorder(bench: Any, *, smoke: bool = False) -> dict[str, Any]:
+    """Every board kind, as sent now and as sent before, and core's MQTT sensors.
+
+    The smoke run feeds the first hour of the day, times 3 steps and settles sooner.
+    """
+    minutes = 60 if smoke else 24 * 60
+    sizes: dict[str, Any] = {"steps": 3, "quiet": 4} if smoke else {}
+    bench.prepare(bench.workdir / "recorder-base", extra=RECORDER)
+    results: dict[str, Any] = {"minutes": minutes}
     for kind, entities, core_watch in (
         ("light", "%lab_bench_1%", "sensor.core_board_level"),
         ("climate", "%climate_corner_1%", None),
     ):
-        new = board_day(kind, previous=False)
-        previous = board_day(kind, previous=True)
+        new = board_day(kind, previous=False, minutes=minutes)
+        previous = board_day(kind, previous=True, minutes=minutes)
         watch = "sensor.lab_bench_1_light_level" if kind == "light" else None
         results[kind] = {
             "current_firmware": run_case(
-                bench, f"{kind}-current", new, entities, watch
+                bench, f"{kind}-current", new, entities, watch, **sizes
             ),
             "previous_firmware": run_case(
-                bench, f"{kind}-previous", previous, entities
+                bench, f"{kind}-previous", previous, entities, **sizes
             ),
             "core_mqtt_previous_firmware": run_case(
                 bench,
@@ -307,6 +310,7 @@ def run_recorder(bench: Any) -> dict[str, Any]:
                 + [m for m in previous if not m[0].endswith(("/info", "/status"))],
                 "%core_board%",
                 core_watch,
+                **sizes,
             ),
         }
     light = results["light"]
@@ -322,7 +326,11 @@ def run_recorder(bench: Any) -> dict[str, Any]:
     }
     results["door"] = {
         "current_firmware": run_case(
-            bench, "door", board_day("door", previous=False), "%library_entrance_1%"
+            bench,
+            "door",
+            board_day("door", previous=False, minutes=minutes),
+            "%library_entrance_1%",
+            **sizes,
         )
     }
     results["load_average"] = os.getloadavg()

@@ -1,0 +1,185 @@
+"""The message stream: IoT Lab and core MQTT entities on equal work, and the floor.
+
+One hass, one broker, one run. IoT Lab's light boards enable, for a reading, a light
+level and a too-dark alert; the core side gets the same two entities per topic through
+value templates (benchmarks/publisher.py). The floor is Home Assistant's MQTT client
+delivering the same stream to a subscriber that does nothing (benchmarks/floor). For
+each side alone: messages turned into states per second, and the event loop's CPU time
+per message (Home Assistant's main thread, from /proc); then both sides interleaved; then
+the latency from publish to state at a fixed rate, each state matched to the message
+whose level it shows.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+import logging
+from pathlib import Path
+import statistics
+from typing import Any
+
+from custom_components.iot_lab.parsers import LIGHT_MAX, light_level
+
+from .figures import cpu_seconds, settle_cpu, spread
+from .publisher import reading
+from .stack import (
+    Bench,
+    EventLog,
+    drain,
+    processing_rates,
+    stream_and_drain,
+    wait_available,
+)
+
+LOGGER = logging.getLogger("bench")
+FLOOR = Path(__file__).resolve().parent / "floor" / "bench_floor"
+
+
+def run_stream(
+    bench: Bench, boards: int, messages: int, latency_s: float, rate: float
+) -> dict[str, Any]:
+    """Alone, interleaved and latency, on one hass."""
+    config = bench.workdir / "stream"
+    bench.prepare(config, extra="bench_floor:\n", components=(FLOOR,))
+    bench.publish("announce", "--count", str(boards), "--kinds", "light")
+    bench.publish("core", "--count", str(boards), "--light-board")
+    hass = bench.start(config)
+    wait_available(bench, "_light_level", boards, 120)
+    wait_available(bench, "core_", 2 * boards, 120)
+    topics = {
+        "iot_lab": [f"iot_lab/bench-{i}/light" for i in range(boards)],
+        "core": [f"core/{i}/light" for i in range(boards)],
+        "floor": [f"floor/{i}/light" for i in range(boards)],
+    }
+    levels = {
+        "iot_lab": [f"sensor.bench_{i}_light_level" for i in range(boards)],
+        "core": [f"sensor.core_{i}_level" for i in range(boards)],
+    }
+    side_of = {e: side for side, entities in levels.items() for e in entities}
+    result: dict[str, Any] = {"boards": boards, "entities_per_message": 2}
+    alone = {
+        side: _alone(bench, hass.pid, side_topics, messages, side_of=side_of, side=side)
+        for side, side_topics in topics.items()
+    }
+    result["alone"] = alone | _ratios(alone)
+    LOGGER.info("alone %s", result["alone"])
+    interleaved = [
+        t for pair in zip(topics["iot_lab"], topics["core"], strict=True) for t in pair
+    ]
+    log, sent = stream_and_drain(bench, interleaved, 2 * messages)
+    shared = processing_rates(log, side_of)
+    result["interleaved"] = {
+        "sent": sent["sent"],
+        **{f"{side}_messages_per_s": shared[side] for side in levels},
+        "ratio": round(shared["iot_lab"] / shared["core"], 3),
+    }
+    LOGGER.info("interleaved %s", result["interleaved"])
+    for side, entities in levels.items():
+        result[f"latency_{side}"] = _latency(
+            bench, topics[side], entities, rate, latency_s
+        )
+        LOGGER.info("latency %s %s", side, result[f"latency_{side}"])
+    hass.stop()
+    return result
+
+
+def _alone(
+    bench: Bench,
+    pid: int,
+    topics: list[str],
+    messages: int,
+    *,
+    side_of: dict[str, str],
+    side: str,
+) -> dict[str, float]:
+    """One side's stream alone: its rate and the event loop's time per message."""
+    settle_cpu(pid)
+    before = cpu_seconds(pid, main_thread=True)
+    log, sent = stream_and_drain(bench, topics, messages)
+    settle_cpu(pid)
+    used = cpu_seconds(pid, main_thread=True) - before
+    figures = {
+        "sent": sent["sent"],
+        "loop_us_per_message": round(used / sent["sent"] * 1e6, 1),
+    }
+    if side != "floor":
+        changes = sum(side_of.get(entity) == side for entity, *_ in log.events)
+        figures["messages_per_s"] = processing_rates(log, side_of)[side]
+        figures["state_changes"] = changes
+    return figures
+
+
+def _ratios(alone: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The headline ratios, and IoT Lab's own share above the floor."""
+    ours, core, floor = alone["iot_lab"], alone["core"], alone["floor"]
+    above = ours["loop_us_per_message"] - floor["loop_us_per_message"]
+    return {
+        "ratio_messages_per_s": round(
+            ours["messages_per_s"] / core["messages_per_s"], 3
+        ),
+        "ratio_loop_time": round(
+            core["loop_us_per_message"] / ours["loop_us_per_message"], 3
+        ),
+        "iot_lab_above_floor_us": round(above, 1),
+        "core_above_floor_us": round(
+            core["loop_us_per_message"] - floor["loop_us_per_message"], 1
+        ),
+        "iot_lab_share_of_floor": round(above / floor["loop_us_per_message"], 3),
+    }
+
+
+def _latency(
+    bench: Bench, topics: list[str], entities: list[str], rate: float, seconds: float
+) -> dict[str, float]:
+    """Publish at `rate` for `seconds`; time each message to the state showing it."""
+    log, thread = bench.listen()
+    sent = bench.publish(
+        "stream", "--topics", ",".join(topics), "--rate", str(rate),
+        "--duration", str(seconds),
+    )  # fmt: skip
+    drain(log)
+    log.stop.set()
+    thread.join()
+    delays = matched_delays(log, entities, sent["sends"])
+    return {
+        "rate_per_s": rate,
+        "seconds": seconds,
+        "sent": sent["sent"],
+        "seen": len(delays),
+        **spread(delays),
+        "mean_ms": round(statistics.fmean(delays), 3),
+    }
+
+
+def shown_level(raw: int) -> float:
+    """The level both sides show for a raw reading (IoT Lab's own conversion)."""
+    level = light_level(raw, 0.0, float(LIGHT_MAX))
+    assert level is not None
+    return level
+
+
+def matched_delays(
+    log: EventLog, entities: list[str], sends: list[float]
+) -> list[float]:
+    """Milliseconds from each message to the state change that shows its level.
+
+    Each entity's states are taken in order: a state fired before the message was sent,
+    or showing another level, is not this message's; a message whose level never showed
+    (lost, or equal to the one before) has no delay.
+    """
+    states: dict[str, deque[tuple[float, float]]] = {e: deque() for e in entities}
+    for entity, state, fired, _ in log.events:
+        if entity in states:
+            try:
+                states[entity].append((float(state), fired))
+            except ValueError:
+                continue  # unavailable, unknown
+    delays = []
+    for n, sent_at in enumerate(sends):
+        queue = states[entities[n % len(entities)]]
+        while queue and queue[0][1] < sent_at:
+            queue.popleft()
+        # Both sides compute the level in floating point: allow for the last digit.
+        if queue and abs(queue[0][0] - shown_level(reading(n, len(entities)))) < 0.05:
+            delays.append((queue.popleft()[1] - sent_at) * 1000)
+    return delays
