@@ -12,9 +12,13 @@
 //                                  JSON (scripts/bench --parts door)
 //   door_direction_test --edges    reads "beam broken ms" lines, prints the passages
 //                                  (in / out), for the Python twin's check
+//   door_direction_test --world SEED FAMILY TRIALS
+//                                  the edges of TRIALS trials of one family (-1: library
+//                                  days), for the Python twin of the people model
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -364,6 +368,30 @@ int run_edges() {
   return 0;
 }
 
+// The edges of `trials` trials drawn from `seed` as the families' runs draw them (one
+// family of targets(), or library days when `family` is -1), each after a line "trial
+// entries exits at_door end_ms": for the Python twin of the model (tests/sim/test_people.py).
+int run_world(uint64_t seed, int family, int trials) {
+  auto all = targets();
+  if (family < -1 || family >= static_cast<int>(all.size()))
+    return 2;
+  Rng rng(seed);
+  for (int i = 0; i < trials; i++) {
+    Door door;
+    door.leg_height = family >= 0 && all[family].legs;
+    Trial trial = family < 0 ? door_world::library_day(door, rng)
+                             : door_world::family_trial(all[family].family, door, rng);
+    auto signal = door_world::signal_of(trial.people, door, rng, 0, trial.end_ms);
+    double phase = rng.range(0, door.sample_ms);
+    std::printf("trial %d %d %d %.17g\n", trial.truth.entries, trial.truth.exits, trial.at_door,
+                trial.end_ms);
+    for (const auto &e : door_world::sampled(signal, door, phase))
+      std::printf("%u %u %lu\n", static_cast<unsigned>(e.beam), e.broken ? 1u : 0u,
+                  static_cast<unsigned long>(e.at));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -373,6 +401,8 @@ int main(int argc, char **argv) {
   }
   if (argc == 2 && std::strcmp(argv[1], "--edges") == 0)
     return run_edges();
+  if (argc == 5 && std::strcmp(argv[1], "--world") == 0)
+    return run_world(std::strtoull(argv[2], nullptr, 10), std::atoi(argv[3]), std::atoi(argv[4]));
   int failures = check_scenarios();
   failures += check_families(1500);
   failures += check_days(100);
