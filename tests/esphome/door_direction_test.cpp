@@ -10,8 +10,10 @@
 //   door_direction_test            the checks; exit status 1 on a failure
 //   door_direction_test --table N  the figures of every family and of N library days, as
 //                                  JSON (scripts/bench --parts door)
-//   door_direction_test --edges    reads "beam broken ms" lines, prints the passages
-//                                  (in / out), for the Python twin's check
+//   door_direction_test --edges [ORIGIN]
+//                                  reads "beam broken ms" lines, prints the passages
+//                                  (in / out), for the Python twin's check; the clock
+//                                  starts at ORIGIN (0)
 //   door_direction_test --world SEED FAMILY TRIALS
 //                                  the edges of TRIALS trials of one family (-1: library
 //                                  days), for the Python twin of the people model
@@ -355,15 +357,16 @@ int check_days(int days) {
   return (within ? 0 : 1) + (beats ? 0 : 1);
 }
 
-// Passages of edges read from stdin ("beam broken ms" per line), one per line.
-int run_edges() {
+// Passages of edges read from stdin ("beam broken ms" per line), one per line; the
+// detector's clock is `origin` + ms (wrapping at 2^32).
+int run_edges(uint32_t origin) {
   DirectionDetector detector;
   std::vector<Edge> edges;
   unsigned beam, broken;
   unsigned long at;
   while (std::scanf("%u %u %lu", &beam, &broken, &at) == 3)
     edges.push_back({static_cast<uint8_t>(beam), broken != 0, static_cast<uint32_t>(at)});
-  for (auto p : passages(detector, edges, 0))
+  for (auto p : passages(detector, edges, origin))
     std::printf("%s\n", p == Passage::ENTRY ? "in" : "out");
   return 0;
 }
@@ -399,8 +402,8 @@ int main(int argc, char **argv) {
     print_table(std::atoi(argv[2]), 2000);
     return 0;
   }
-  if (argc == 2 && std::strcmp(argv[1], "--edges") == 0)
-    return run_edges();
+  if ((argc == 2 || argc == 3) && std::strcmp(argv[1], "--edges") == 0)
+    return run_edges(argc == 3 ? static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10)) : 0);
   if (argc == 5 && std::strcmp(argv[1], "--world") == 0)
     return run_world(std::strtoull(argv[2], nullptr, 10), std::atoi(argv[3]), std::atoi(argv[4]));
   int failures = check_scenarios();
