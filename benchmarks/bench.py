@@ -32,6 +32,7 @@ from iot_lab_sim.hass_api import HomeAssistant, add_entries, owner_token, wait_f
 from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 
+from .door import render as render_door, run_door
 from .recorder import render as render_recorder, run_recorder
 
 LOGGER = logging.getLogger("bench")
@@ -491,6 +492,11 @@ What is compared:
   into core MQTT sensors. State rows and database growth are read from the database,
   hass CPU from /proc.
 
+- Door (`benchmarks/door.py`, no Home Assistant): the firmware's direction rule and the
+  library's old loop, both fed the beams of people drawn from a model of the doorway
+  (tests/esphome/door_world.h), per family of scenarios and over 1,000 library days; the
+  host tests assert the same thresholds on fewer runs.
+
 Reproduce: `scripts/bench` (about 15 minutes), or one part:
 `scripts/bench --parts stream --latency-seconds 10`. Results land in
 `benchmarks/results/<date>.json` and this file is rewritten from them.
@@ -606,13 +612,14 @@ def render_readme(results: dict[str, Any]) -> str:
         + f" {v['python']}, {v['mosquitto']}.\n\n"
         + "".join(
             f"- {part}: `{results[part]['command']}` ({results[part]['date']})\n"
-            for part in ("stream", "scale", "counting", "recorder")
+            for part in ("stream", "scale", "counting", "recorder", "door")
             if part in results
         )
         + "\n"
         + "\n".join(table)
         + "\n"
         + (render_recorder(results["recorder"]) if "recorder" in results else "")
+        + (render_door(results["door"]) if "door" in results else "")
     )
 
 
@@ -636,10 +643,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--parts",
-        default="stream,scale,counting,recorder",
-        help="any of stream, scale, counting, recorder and bridges (site brokers, "
-        "docs/scaling.md)",
+        default="stream,scale,counting,recorder,door",
+        help="any of stream, scale, counting, recorder, door (the door counter against "
+        "modelled people and the library's loop; no Home Assistant) and bridges (site "
+        "brokers, docs/scaling.md)",
     )
+    parser.add_argument("--door-days", type=int, default=1000, help="part door")
     parser.add_argument("--stream-boards", type=int, default=20)
     parser.add_argument("--throughput-messages", type=int, default=100_000)
     parser.add_argument("--latency-seconds", type=float, default=60)
@@ -673,6 +682,11 @@ def main() -> None:
     command = " ".join(["scripts/bench", *sys.argv[1:]])
     started = datetime.now(UTC).isoformat(timespec="seconds")
     measured: dict[str, dict[str, Any]] = {}
+    if "door" in parts:
+        measured["door"] = run_door(args.door_days, ROOT / ".bench" / "door")
+    if not set(parts) - {"door"}:
+        write_results(measured, command, started)
+        return
     bench = Bench(ROOT / ".bench")
     try:
         if "stream" in parts:
@@ -703,10 +717,19 @@ def main() -> None:
             )
     finally:
         bench.stack.stop()
+    write_results(measured, command, started)
+
+
+def write_results(
+    measured: dict[str, dict[str, Any]], command: str, started: str
+) -> None:
+    """Add the parts measured to today's results file and rewrite the reports."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}.json"
-    # Parts run separately on one day add up to one report.
-    results = json.loads(out.read_text()) if out.exists() else {}
+    # Parts run separately add up to one report: the parts not run now keep their figures
+    # from the newest results, each with its own date and command.
+    earlier = sorted(RESULTS.glob("*.json"))
+    results = json.loads(earlier[-1].read_text()) if earlier else {}
     results["versions"] = versions()
     for part, figures in measured.items():
         results[part] = {"date": started, "command": command, **figures}

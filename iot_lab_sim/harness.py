@@ -129,7 +129,7 @@ def run_stack(
         json.dumps(
             {
                 "url": url,
-                "token": token,
+                "token": api.token,
                 "dashboard": f"{url}{dashboard}",
                 "mqtt": f"{HOST}:{broker_port}",
                 "csv_webhooks": webhooks,

@@ -15,6 +15,7 @@ from .const import (
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
     CONF_OFFLINE_GRACE,
+    CONF_SILENCE,
     DEFAULT_OFFLINE_GRACE,
     DOMAIN,
     PLATFORMS,
@@ -52,6 +53,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
         entry.options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
         LegacyTopics.from_options(entry.options.get(CONF_LEGACY_TOPICS, {})),
         bridges=entry.options.get(CONF_BRIDGES),
+        silence=entry.options.get(CONF_SILENCE),
     )
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

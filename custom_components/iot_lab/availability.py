@@ -4,7 +4,8 @@ A base topic's boards are out of reach while Home Assistant's MQTT client is not
 connected, and a board behind a site broker bridged to Home Assistant's, while that
 bridge is down: the central broker then still holds the board's retained `online`.
 Sites bridged under one base topic (`topic iot_lab/# both 1` on each site broker) are
-told apart by the boards the user lists behind each bridge.
+told apart by the boards the user lists behind each bridge. Boards with older firmware
+that have no status topic are online while heard from, offline after a silence.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from homeassistant.util import dt as dt_util
 from . import protocol
 from .board import Board
 from .const import LOGGER
+from .legacy import DEFAULT_SILENCE, silent_kind
 from .state import Part
 
 
@@ -33,14 +35,18 @@ class Availability:
         boards: Mapping[str, Board],
         offline_grace: float,
         bridges: Mapping[str, Iterable[str]] | None = None,
+        silence: Mapping[str, float] | None = None,
     ) -> None:
         """`offline_grace`: minutes a board may stay offline before its alert.
 
         `bridges`: each bridge's notification topic (where it says "1" or "0") and the
         boards behind it; a bridge with no board listed carries every other board.
+        `silence`: minutes a board without a status topic may stay silent, by kind.
         """
         self.hass = hass
         self.offline_grace = offline_grace
+        self.silence: dict[str, float] = {**DEFAULT_SILENCE, **(silence or {})}
+        self._silence_timers: dict[str, Callable[[], None]] = {}
         self.broker_connected = mqtt.is_connected(hass)
         self.bridges = {topic: frozenset(ids) for topic, ids in (bridges or {}).items()}
         self.bridge_up: dict[str, bool] = {}
@@ -86,8 +92,9 @@ class Availability:
         def stop() -> None:
             while unsubscribers:
                 unsubscribers.pop()()
-            while self._timers:
-                self._timers.popitem()[1]()
+            for timers in (self._timers, self._silence_timers):
+                while timers:
+                    timers.popitem()[1]()
 
         return stop
 
@@ -95,14 +102,53 @@ class Availability:
     def async_set_online(self, board: Board, online: bool) -> None:
         """Record a board's birth or last will; log each change once."""
         was = board.status.online
-        if not board.status.set_online(online):
+        if not self._async_change(board, online):
             return
         if was is not None or not online:
             LOGGER.info(
                 "Board %s is %s", board.board_id, "online" if online else "offline"
             )
+
+    @callback
+    def async_heard(self, board: Board) -> None:
+        """A board without a status topic sent something: online until it falls silent.
+
+        Other boards say when they go away (their last will): nothing to do for them.
+        """
+        if (kind := silent_kind(board.info)) is None:
+            return
+        board.status.heard(dt_util.utcnow())
+        if board.status.online is False:
+            LOGGER.info("Board %s is heard from again", board.board_id)
+        self._async_change(board, True)
+        if cancel := self._silence_timers.pop(board.board_id, None):
+            cancel()
+        minutes = self.silence[kind]
+
+        @callback
+        def _silent(_: datetime) -> None:
+            del self._silence_timers[board.board_id]
+            LOGGER.info(
+                "Board %s not heard from for %g min: its entities are unavailable",
+                board.board_id,
+                minutes,
+            )
+            self._async_change(board, False)
+
+        self._silence_timers[board.board_id] = async_call_later(
+            self.hass, minutes * 60, _silent
+        )
+
+    def _async_change(self, board: Board, online: bool) -> bool:
+        """Apply a change of connection; False when there was none.
+
+        Online resolves the offline alert; offline opens it after the grace period.
+        """
+        if not board.status.set_online(online):
+            return False
         if online:
-            self.async_forget(board.board_id)
+            if cancel := self._timers.pop(board.board_id, None):
+                cancel()
             board.async_alert(board.offline_alert.resolve(dt_util.utcnow()))
         elif board.board_id not in self._timers:
 
@@ -116,11 +162,13 @@ class Availability:
             self._timers[board.board_id] = async_call_later(
                 self.hass, self.offline_grace * 60, _still_offline
             )
+        return True
 
     def async_forget(self, board_id: str) -> None:
-        """Cancel a board's offline timer (back online, or gone)."""
-        if cancel := self._timers.pop(board_id, None):
-            cancel()
+        """Cancel a board's timers: it is gone."""
+        for timers in (self._timers, self._silence_timers):
+            if cancel := timers.pop(board_id, None):
+                cancel()
 
     @callback
     def _async_connection_changed(self, connected: bool) -> None:

@@ -18,6 +18,7 @@ from .alert import THRESHOLDS, AlertKind
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
+from .legacy import LegacyCapability
 from .state import Part
 
 PARALLEL_UPDATES = 0
@@ -30,8 +31,6 @@ class IotLabBinarySensorEntityDescription(
     """A binary sensor derived from the board's state."""
 
     value_fn: Callable[[Board], bool | None]
-    available_offline: bool = False
-    """Stays available while the board is offline (saying so is its job)."""
 
 
 def _alert(
@@ -52,6 +51,8 @@ BINARY_SENSORS: tuple[IotLabBinarySensorEntityDescription, ...] = (
     IotLabBinarySensorEntityDescription(
         key="connectivity",
         capability=None,
+        # A board with no status topic cannot say: "Last heard" (sensor.py) instead.
+        unless=LegacyCapability.LAST_HEARD,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         parts=(Part.STATUS,),
@@ -77,13 +78,6 @@ class IotLabBinarySensor(IotLabEntity, BinarySensorEntity):
     """A board condition."""
 
     entity_description: IotLabBinarySensorEntityDescription
-
-    @property
-    def available(self) -> bool:
-        """Connectivity stays available while the board is away: saying so is its job."""
-        if self.entity_description.available_offline:
-            return self.hub.reachable(self.board)
-        return super().available
 
     @property
     def is_on(self) -> bool | None:

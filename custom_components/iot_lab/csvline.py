@@ -21,6 +21,10 @@ from .payload import (
 from .protocol import slugify_board_id
 
 LEGACY_FIRMWARE: Final = "legacy"
+LAST_HEARD: Final = "last_heard"
+"""Capability of a board that cannot say whether it is connected (no status topic):
+it gets a "Last heard" sensor instead of a connectivity sensor."""
+CSV_COUNTER_MODEL: Final = "csv-counter"
 MAX_CSV_LINE: Final = 512
 MAX_CSV_BODY: Final = 16 * 1024
 CSV_FIELDS: Final = 9
@@ -116,16 +120,23 @@ def format_csv_line(line: CsvLine) -> str:
     )
 
 
+def legacy_model(model: str) -> str:
+    """The device model of a board with older firmware."""
+    return f"{model} (legacy)"
+
+
 def legacy_board(board_id: str, model: str, name: str, *caps: str) -> BoardInfo:
     """The device of a board with older firmware, which announces nothing itself."""
     return BoardInfo(
-        board_id, f"{model} (legacy)", name, LEGACY_FIRMWARE, frozenset(caps)
+        board_id, legacy_model(model), name, LEGACY_FIRMWARE, frozenset(caps)
     )
 
 
 def csv_board_info(line: CsvLine) -> BoardInfo:
     """The device of an HTTP counter, named after its CSV fields."""
-    return legacy_board(line.board_id, "csv-counter", line.name, Capability.COUNTER)
+    return legacy_board(
+        line.board_id, CSV_COUNTER_MODEL, line.name, Capability.COUNTER, LAST_HEARD
+    )
 
 
 def _csv_count(text: str, what: str) -> int:

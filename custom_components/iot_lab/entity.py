@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_platform, entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import protocol
 from .board import Board
-from .const import SIGNAL_BOARD_ANNOUNCED
+from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
 from .hub import IotLabConfigEntry, IotLabHub
 from .state import Part
 
@@ -23,8 +24,12 @@ class IotLabEntityDescription(EntityDescription):
 
     capability: str | None
     """The entity exists on boards announcing this capability (None: on every board)."""
+    unless: str | None = None
+    """...but not on boards announcing this one (an older entity of theirs is removed)."""
     parts: tuple[Part, ...] = ()
     """What the entity follows on its board (its availability always)."""
+    available_offline: bool = False
+    """Stays available while the board is away: saying so is its job."""
 
 
 class IotLabEntity(Entity):
@@ -47,7 +52,12 @@ class IotLabEntity(Entity):
 
     @property
     def available(self) -> bool:
-        """Unavailable while the board is out of reach or said it is offline."""
+        """Unavailable while the board is out of reach or away (said so, or silent).
+
+        An entity that tells whether the board is there stays available.
+        """
+        if self.entity_description.available_offline:
+            return self.hub.reachable(self.board)
         return self.hub.reachable(self.board) and self.board.status.online is not False
 
     async def async_added_to_hass(self) -> None:
@@ -83,6 +93,7 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
     hub = entry.runtime_data
     descriptions = tuple(descriptions)
     pending: list[IotLabEntity] = []
+    domain = entity_platform.async_get_current_platform().domain
 
     @callback
     def async_add_pending() -> None:
@@ -100,7 +111,9 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
                 description.capability is None
                 or description.capability in board.capabilities
             )
+            and description.unless not in board.capabilities
         ]
+        _async_remove_unwanted(hub, board, descriptions, domain)
         if not new:
             return
         board.entity_keys.update(description.key for description in new)
@@ -115,3 +128,24 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
             hub.hass, SIGNAL_BOARD_ANNOUNCED.format(entry.entry_id), async_add_board
         )
     )
+
+
+def _async_remove_unwanted(
+    hub: IotLabHub,
+    board: Board,
+    descriptions: Iterable[IotLabEntityDescription],
+    domain: str,
+) -> None:
+    """Remove what an earlier version created and the board no longer gets.
+
+    A board with no status topic had a connectivity sensor stuck on unknown.
+    """
+    registry = er.async_get(hub.hass)
+    key = protocol.board_key(hub.base_topic, board.board_id)
+    for description in descriptions:
+        if description.unless in board.capabilities and (
+            entity_id := registry.async_get_entity_id(
+                domain, DOMAIN, f"{key}_{description.key}"
+            )
+        ):
+            registry.async_remove(entity_id)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+import contextlib
 from datetime import date, datetime, time
+import os
 from pathlib import Path
+import tempfile
 from typing import Any
 
 import asyncssh
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
@@ -31,7 +35,7 @@ from .counter import DoorCount
 from .csvline import CsvLine, format_csv_line
 from .hub import IotLabConfigEntry
 from .parsers import Capability, CsvIdentity
-from .upload import UploadProtocol, UploadRefusedError, UploadSettings, async_put
+from .upload import UploadRefusedError, UploadSettings, async_put
 
 
 def opening_hours(options: dict[str, Any]) -> tuple[time, time]:
@@ -104,22 +108,46 @@ async def async_export(
         )
         for board in boards
     }
-    await hass.async_add_executor_job(_write_files, files)
+    try:
+        await hass.async_add_executor_job(_write_files, files)
+    except OSError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="export_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
     return list(files)
 
 
 def _write_files(files: dict[Path, str]) -> None:
+    """Replace each file in one step, or leave it as it was.
+
+    The text goes first to a temporary file of this write's own (a unique name in the
+    same folder), removed if anything fails: a reader never sees half a file, and two
+    writers never share a temporary file.
+    """
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        handle, partial = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}.", suffix=".part"
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(partial, 0o644)  # as an ordinary file, not mkstemp's 0600
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise
 
 
 async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) -> bool:
     """Send every file not uploaded yet; on failure keep them and raise a repair issue.
 
-    The pending list is stored with the counters, so a restart loses nothing either.
+    A file whose content the server already has is not sent again. The pending list is
+    stored with the counters, so a restart loses nothing either. The caller holds the
+    entry's upload lock.
     """
     uploads = entry.runtime_data.store.uploads
     settings = UploadSettings.from_options(dict(entry.options))
@@ -129,7 +157,18 @@ async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) ->
     issue_id = f"upload_failed_{entry.entry_id}"
     try:
         contents = await hass.async_add_executor_job(_read_files, files)
-        host_key = await async_put(hass, settings, contents)
+        changed = {
+            path: data
+            for path, data in contents.items()
+            if not uploads.unchanged(str(path), data)
+        }
+        host_key = (
+            await async_put(
+                hass, settings, {path.name: data for path, data in changed.items()}
+            )
+            if changed
+            else None
+        )
     except UploadRefusedError as err:
         _async_upload_issue(hass, issue_id, err.reason, settings, (len(files), err))
         return False
@@ -138,11 +177,14 @@ async def async_upload_pending(hass: HomeAssistant, entry: IotLabConfigEntry) ->
             hass, issue_id, "upload_failed", settings, (len(files), err)
         )
         return False
-    uploads.done({str(path) for path in files})
+    uploads.done(
+        {str(path) for path in files},
+        {str(path): data for path, data in changed.items()},
+    )
     ir.async_delete_issue(hass, DOMAIN, issue_id)
-    if settings.protocol is UploadProtocol.SFTP and settings.host_key is None:
+    if host_key and settings.host_key is None:  # an SFTP server, first upload
         _pin_host_key(hass, entry, host_key)
-    LOGGER.debug("Uploaded %s file(s) to %s", len(files), settings.host)
+    LOGGER.debug("Uploaded %s file(s) to %s", len(changed), settings.host)
     return True
 
 
@@ -187,18 +229,24 @@ def _pin_host_key(hass: HomeAssistant, entry: IotLabConfigEntry, host_key: str) 
     LOGGER.info("SFTP host key of %s pinned: %s", server["host"], host_key)
 
 
-def _read_files(files: list[Path]) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in files if path.exists()}
+def _read_files(files: list[Path]) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in files if path.exists()}
 
 
 async def async_export_and_upload(
     hass: HomeAssistant, entry: IotLabConfigEntry, boards: Iterable[Board], day: date
 ) -> list[Path]:
-    """Export, queue the files for upload when a server is set, and upload."""
-    files = await async_export(hass, entry, boards, day)
-    if UploadSettings.from_options(dict(entry.options)) is not None:
-        entry.runtime_data.store.uploads.add({str(path) for path in files})
-        await async_upload_pending(hass, entry)
+    """Export, queue the files for upload when a server is set, and upload.
+
+    One at a time per entry: a second request waits for the first, then finds the
+    server already holding what did not change since.
+    """
+    uploads = entry.runtime_data.store.uploads
+    async with uploads.lock:
+        files = await async_export(hass, entry, boards, day)
+        if UploadSettings.from_options(dict(entry.options)) is not None:
+            uploads.add({str(path) for path in files})
+            await async_upload_pending(hass, entry)
     return files
 
 
@@ -214,7 +262,10 @@ def async_start_auto_export(
             for board in hub.announced_boards
             if Capability.COUNTER in board.capabilities
         ]
-        await async_export_and_upload(hass, entry, counters, now.date())
+        try:
+            await async_export_and_upload(hass, entry, counters, now.date())
+        except HomeAssistantError as err:
+            LOGGER.error("Automatic export of %s failed: %s", entry.title, err)
 
     return async_track_time_change(hass, run, minute=(0, 30), second=30)
 

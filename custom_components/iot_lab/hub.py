@@ -61,6 +61,7 @@ class IotLabHub:
         legacy_topics: LegacyTopics = DEFAULT_TOPICS,
         *,
         bridges: Mapping[str, Iterable[str]] | None = None,
+        silence: Mapping[str, float] | None = None,
     ) -> None:
         """Prepare the hub; nothing is subscribed before `async_start`.
 
@@ -68,6 +69,7 @@ class IotLabHub:
         `legacy_topics`: where older firmware publishes and listens, if this hub adopts it.
         `bridges`: notification topics of site brokers' bridges, and the boards behind
         each (none listed: every other board).
+        `silence`: minutes a board with no status topic may stay silent, by kind.
         """
         self.hass = hass
         self.legacy_topics = legacy_topics
@@ -75,7 +77,9 @@ class IotLabHub:
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}
         self.drops = DropLog()
-        self.availability = Availability(hass, self.boards, offline_grace, bridges)
+        self.availability = Availability(
+            hass, self.boards, offline_grace, bridges, silence
+        )
         self.devices = BoardDevices(hass, entry_id, base_topic)
         self.store = BoardStore(hass, entry_id, self.boards)
         self._pending = 0
@@ -121,10 +125,18 @@ class IotLabHub:
 
     @callback
     def async_dispatch(self, messages: Iterable[Message]) -> None:
-        """Apply what one payload said, in order; a refusal stops the rest."""
+        """Apply what one payload of older firmware said, in order.
+
+        A refusal stops the rest. A board that sent what was applied has been heard.
+        """
+        heard: dict[str, None] = {}
         for message in messages:
             if not self._async_handle(message):
-                return
+                break
+            heard[message.board_id] = None
+        for board_id in heard:
+            if (board := self.boards.get(board_id)) is not None:
+                self.availability.async_heard(board)
 
     def _async_handle(self, message: Message) -> bool:
         """Apply one message; log a refusal once per board and kind, then drop it."""
@@ -198,6 +210,7 @@ class IotLabHub:
         board = self.boards.pop(board_id, None)
         if board is not None and board.info is None:
             self._pending -= 1
+        self.availability.async_forget(board_id)
         topic = protocol.channel_topic(self.base_topic, board_id, Channel.INFO)
         await mqtt.async_publish(self.hass, topic, "", qos=1, retain=True)
         LOGGER.info("Board %s removed; its retained announce was cleared", board_id)
@@ -223,6 +236,7 @@ class IotLabHub:
         board = self.async_announce(csv_board_info(line))
         if board is None:
             return False
+        self.availability.async_heard(board)
         if not board.door.apply_period(line, dt_util.now()):
             LOGGER.debug(
                 "CSV period %s of %s counted already", line.period_end, line.counter_id

@@ -14,11 +14,14 @@ import re
 from typing import Any, Final
 
 from .csvline import (
+    CSV_COUNTER_MODEL,
+    LAST_HEARD,
     LEGACY_FIRMWARE,
     CsvLine,
     csv_board_id,
     format_csv_line,
     legacy_board,
+    legacy_model,
     parse_csv_body,
     parse_csv_line,
 )
@@ -42,6 +45,7 @@ from .payload import (
 from .protocol import slugify_board_id
 
 __all__ = [
+    "DEFAULT_SILENCE",
     "DHT11_BOARD",
     "DHT11_DATA_TOPIC",
     "DHT11_STATUS_TOPIC",
@@ -54,6 +58,7 @@ __all__ = [
     "CsvLine",
     "LegacyCapability",
     "LegacyTopics",
+    "Silent",
     "csv_board_id",
     "decode_legacy",
     "esp32_led_command",
@@ -62,6 +67,7 @@ __all__ = [
     "parse_csv_line",
     "parse_dht11_data",
     "parse_dht11_status",
+    "silent_kind",
     "validate_topic",
 ]
 """Every older format, the HTTP counters' CSV lines (`csvline.py`) included."""
@@ -111,14 +117,50 @@ class LegacyCapability(StrEnum):
     """An LED that obeys `on` / `off` but echoes nothing."""
     MEASUREMENT = "measurement"
     """One value with a unit chosen by the board."""
+    LAST_HEARD = LAST_HEARD
+    """No status topic: when the board was last heard from, and silent means away."""
+
+
+class Silent(StrEnum):
+    """Boards that cannot say whether they are connected, by how often they send."""
+
+    ESP32 = "esp32"
+    POLYSOURCE = "polysource"
+    CSV_COUNTER = "csv_counter"
+
+
+DEFAULT_SILENCE: Final[dict[str, float]] = {
+    Silent.ESP32: 1,
+    Silent.POLYSOURCE: 10,
+    Silent.CSV_COUNTER: 60,
+}
+"""Minutes of silence before such a board counts as away: twice the interval it sends at.
+An HTTP counter posts every 30 minutes; a polysource gateway every few minutes (10 suits
+one every 5); the ESP32 every few seconds (a minute leaves room for a Wi-Fi reconnection)."""
+
+ESP32_MODEL: Final = "esp32-photoresistor"
+POLYSOURCE_MODEL: Final = "polysource"
+_SILENT_MODELS: Final = {
+    legacy_model(ESP32_MODEL): Silent.ESP32,
+    legacy_model(POLYSOURCE_MODEL): Silent.POLYSOURCE,
+    legacy_model(CSV_COUNTER_MODEL): Silent.CSV_COUNTER,
+}
+
+
+def silent_kind(info: BoardInfo | None) -> Silent | None:
+    """Which silence option applies to a board (None: it reports its connection)."""
+    if info is None or LegacyCapability.LAST_HEARD not in info.capabilities:
+        return None
+    return _SILENT_MODELS.get(info.model)
 
 
 ESP32_BOARD: Final = legacy_board(
     "esp32-output",
-    "esp32-photoresistor",
+    ESP32_MODEL,
     "ESP32 photoresistor",
     Capability.LIGHT,
     LegacyCapability.ASSUMED_LED,
+    LegacyCapability.LAST_HEARD,
 )
 DHT11_BOARD: Final = legacy_board(
     "dht11-sensor",
@@ -252,7 +294,11 @@ def _polysource(payload: Payload, topic: str) -> tuple[Message, ...]:
     reading = _polysource_reading(data, topic)
     name = f"Sensor {data['idCapteur'].strip()}"
     board = legacy_board(
-        reading.board_id, "polysource", name, LegacyCapability.MEASUREMENT
+        reading.board_id,
+        POLYSOURCE_MODEL,
+        name,
+        LegacyCapability.MEASUREMENT,
+        LegacyCapability.LAST_HEARD,
     )
     return (reading, _announce(board, topic))
 

@@ -38,6 +38,7 @@ from .const import (
     CONF_OPENING,
     CONF_PRIVATE_KEY,
     CONF_SFTP,
+    CONF_SILENCE,
 )
 from .export import csv_identity_of
 from .hub import IotLabHub
@@ -48,6 +49,7 @@ from .options_forms import (
     bridge_topics_schema,
     legacy_topic_errors,
     settings_schema,
+    silence_schema,
     upload_schema,
 )
 from .parsers import CSV_IDENTITY_KEYS, Capability, csv_identity
@@ -78,6 +80,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
             "bridge",
             "csv_identity",
             "legacy_topics",
+            "silence",
             "sftp",
             "add_counter",
         ]
@@ -201,6 +204,18 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
                 }
             ),
             errors=errors,
+        )
+
+    async def async_step_silence(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """How long each kind of board with no status topic may stay silent."""
+        if user_input is not None:
+            minutes = {kind: int(value) for kind, value in user_input.items()}
+            return self._save(**{CONF_SILENCE: minutes})
+        return self.async_show_form(
+            step_id="silence",
+            data_schema=silence_schema(dict(self.config_entry.options)),
         )
 
     async def async_step_sftp(

@@ -33,6 +33,7 @@ from .const import (
     CONF_PRIVATE_KEY,
     CONF_PROTOCOL,
     CONF_REMOTE_DIR,
+    CONF_SILENCE,
     CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_CLOSING,
     DEFAULT_OFFLINE_GRACE,
@@ -41,6 +42,30 @@ from .const import (
 from .export import auto_export_on
 from .payload import ProtocolError
 from .upload import UploadProtocol
+
+
+def _minutes(low: int = 1) -> NumberSelector:
+    """A number of minutes, up to a day."""
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=low,
+            max=1440,
+            step=1,
+            unit_of_measurement="min",
+            mode=NumberSelectorMode.BOX,
+        )
+    )
+
+
+def silence_schema(options: dict[str, Any]) -> vol.Schema:
+    """Minutes each kind of board with no status topic may stay silent."""
+    saved = {**legacy.DEFAULT_SILENCE, **options.get(CONF_SILENCE, {})}
+    return vol.Schema(
+        {
+            vol.Required(kind.value, default=saved[kind]): _minutes()
+            for kind in legacy.Silent
+        }
+    )
 
 
 def settings_schema(options: dict[str, Any]) -> vol.Schema:
@@ -66,15 +91,7 @@ def settings_schema(options: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_OFFLINE_GRACE,
                 default=options.get(CONF_OFFLINE_GRACE, DEFAULT_OFFLINE_GRACE),
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1,
-                    max=1440,
-                    step=1,
-                    unit_of_measurement="min",
-                    mode=NumberSelectorMode.BOX,
-                )
-            ),
+            ): _minutes(),
         }
     )
 

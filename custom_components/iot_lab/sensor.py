@@ -1,9 +1,10 @@
-"""Sensors of IoT Lab boards: light, temperature, humidity."""
+"""Sensors of IoT Lab boards: light, temperature, humidity, door figures, last heard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -31,7 +32,7 @@ PARALLEL_UPDATES = 0
 class IotLabSensorEntityDescription(SensorEntityDescription, IotLabEntityDescription):
     """A sensor reading one value of the board."""
 
-    value_fn: Callable[[Board], StateType]
+    value_fn: Callable[[Board], StateType | datetime]
 
 
 SENSORS: tuple[IotLabSensorEntityDescription, ...] = (
@@ -114,6 +115,21 @@ SENSORS += (
 )
 
 
+SENSORS += (
+    IotLabSensorEntityDescription(
+        key="last_heard",
+        translation_key="last_heard",
+        capability=LegacyCapability.LAST_HEARD,
+        parts=(Part.HEARD,),
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Where connectivity would say "offline": this one says since when.
+        available_offline=True,
+        value_fn=lambda board: board.status.heard_at,
+    ),
+)
+
+
 MEASUREMENTS: tuple[IotLabSensorEntityDescription, ...] = (
     IotLabSensorEntityDescription(
         key="measurement",
@@ -144,7 +160,7 @@ class IotLabSensor(IotLabEntity, SensorEntity):
     entity_description: IotLabSensorEntityDescription
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The last good value received."""
         return self.entity_description.value_fn(self.board)
 

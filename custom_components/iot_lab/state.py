@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from .counter import DoorCount
 from .csvline import CsvLine
@@ -21,12 +21,17 @@ from .parsers import LIGHT_MAX, CounterTotals, Passage, light_level
 
 type Listener = Callable[[], None]
 
+HEARD_RESOLUTION: Final = timedelta(minutes=1)
+"""How often "last heard" may move: a board that sends every 2 s writes its
+"Last heard" sensor once a minute, not 30 times."""
+
 
 class Part(StrEnum):
     """What a listener follows: one field of a capability's state."""
 
     STATUS = "status"
     AVAILABILITY = "availability"
+    HEARD = "heard"
     LIGHT = "light"
     CALIBRATION = "calibration"
     TEMPERATURE = "temperature"
@@ -87,8 +92,17 @@ class StatusState(Observed):
     hub's availability then wakes `AVAILABILITY` alone.
     """
 
-    PARTS: ClassVar[tuple[Part, ...]] = (Part.STATUS, Part.AVAILABILITY)
+    PARTS: ClassVar[tuple[Part, ...]] = (Part.STATUS, Part.AVAILABILITY, Part.HEARD)
     online: bool | None = None
+    heard_at: datetime | None = None
+    """When a board that cannot report its connection was last heard from (to the
+    minute: see `HEARD_RESOLUTION`)."""
+
+    def heard(self, now: datetime) -> None:
+        """The board sent something at `now`."""
+        if self.heard_at is None or now - self.heard_at >= HEARD_RESOLUTION:
+            self.heard_at = now
+            self.changed(Part.HEARD)
 
     def set_online(self, online: bool) -> bool:
         """Record a change; False when the board said the same again.

@@ -45,7 +45,9 @@ class BoardStore:
     async def async_restore(self, board: Callable[[str], Board | None]) -> None:
         """Give each stored board (made by `board`) its counters and alerts back."""
         stored = await self._store.async_load() or {}
-        self.uploads.restore(stored.get("pending_uploads", []))
+        self.uploads.restore(
+            stored.get("pending_uploads", []), stored.get("sent_uploads", {})
+        )
         now = dt_util.now()
         for board_id, data in stored.get("doors", {}).items():
             if (restored := board(board_id)) is not None:
@@ -79,6 +81,7 @@ class BoardStore:
         boards = self._boards.values()
         return {
             "pending_uploads": sorted(self.uploads.pending),
+            "sent_uploads": self.uploads.sent,
             "doors": {
                 board.board_id: board.door.count.as_dict()
                 for board in boards

@@ -135,6 +135,11 @@ def test_a_board_of_older_firmware_appears(demo: Demo) -> None:
     assert board is not None
     level = wait_state(demo, board.entities["light_level"], is_number)
     assert 0 <= float(level) <= 100
+    # No status topic: when it was last heard from, not a connectivity stuck on unknown.
+    assert board.has("last_heard")
+    assert "connectivity" not in board.entities
+    heard = demo.api.state(board.entities["last_heard"])["state"]
+    assert heard not in UNAVAILABLE
 
 
 def test_dashboard_is_the_integrations_strategy(demo: Demo) -> None:

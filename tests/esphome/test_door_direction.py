@@ -26,6 +26,6 @@ def test_direction_scenarios(tmp_path: Path) -> None:
     summary = result.stdout.strip().splitlines()[-1]
     scenarios = int(summary.split()[0])
     assert scenarios >= 25, summary
-    assert "10 families and 100 library days" in summary
+    assert "13 families and 100 library days" in summary
     assert summary.endswith(" 0 failed")
-    assert result.stdout.count("% wrong, the library loop") == 8, result.stdout
+    assert result.stdout.count("% wrong, the library loop") == 13, result.stdout

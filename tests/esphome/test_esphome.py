@@ -340,6 +340,7 @@ def test_door_counter_uses_the_tested_direction_header(
 ) -> None:
     config = resolved["door-counter.yaml"]
     assert config["iot_lab_door"]["gap"] in {"500ms", "0.5s"}
+    assert config["iot_lab_door"]["mounting"] == "torso"
     lambdas = [
         node for node in _walk(config["binary_sensor"]) if isinstance(node, Lambda)
     ]

@@ -123,6 +123,19 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def hass_config_dir(tmp_path: Path) -> str:
+    """The test Home Assistant's configuration folder: an empty one of the test's own.
+
+    The test plugin's default is a folder inside its installed package, shared by every
+    run: exports and blueprints written there outlived the test, and a later test could
+    read them as its own.
+    """
+    config = tmp_path / "config"
+    config.mkdir()
+    return str(config)
+
+
+@pytest.fixture
 def expected_lingering_timers() -> bool:
     """Tolerate MQTT's periodic housekeeping timer, as core does for integrations."""
     return True
@@ -205,9 +218,30 @@ class _SftpAuth(asyncssh.SSHServer):
         return username == "library" and password == "s3cret"
 
 
+class _RecordingSftp(asyncssh.SFTPServer):
+    """Serves a folder and notes each file opened for writing (a file stored)."""
+
+    def __init__(
+        self, channel: asyncssh.SSHServerChannel[bytes], root: Path, stored: list[str]
+    ) -> None:
+        super().__init__(channel, chroot=str(root))
+        self._stored = stored
+
+    def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
+        if pflags & asyncssh.FXF_WRITE:
+            self._stored.append(path.decode())
+        return super().open(path, pflags, attrs)
+
+
+@pytest.fixture
+def sftp_stored() -> list[str]:
+    """Each file the `sftp_server` was sent, as the client named it, in order."""
+    return []
+
+
 @pytest.fixture
 async def sftp_server(
-    tmp_path: Path, socket_enabled: None
+    tmp_path: Path, socket_enabled: None, sftp_stored: list[str]
 ) -> AsyncIterator[SftpServer]:
     """A real SFTP server on loopback, rooted in a temporary folder."""
     root = tmp_path / "sftp-root"
@@ -217,7 +251,7 @@ async def sftp_server(
         0,
         server_host_keys=[asyncssh.generate_private_key("ssh-ed25519")],
         server_factory=_SftpAuth,
-        sftp_factory=lambda channel: asyncssh.SFTPServer(channel, chroot=str(root)),
+        sftp_factory=lambda channel: _RecordingSftp(channel, root, sftp_stored),
     )
     port = server.sockets[0].getsockname()[1]
     yield port, root
@@ -238,6 +272,12 @@ class FtpsServer:
     """PEM of the CA that signed the server's certificate."""
     other_ca: str
     """PEM of a CA that signed nothing of this server's."""
+    log: Path
+    """One line per file the server received, its path under `root`."""
+
+    def stored(self) -> list[str]:
+        """The files received so far, in order."""
+        return self.log.read_text().splitlines() if self.log.exists() else []
 
 
 @pytest.fixture
@@ -249,8 +289,15 @@ def ftps_server(tmp_path: Path, socket_enabled: None) -> Iterator[FtpsServer]:
     (tmp_path / "server.pem").write_bytes(cert_pem + key_pem)
     root = tmp_path / "ftps-root"
     root.mkdir()
+    log = tmp_path / "ftps-stored.log"
     process = subprocess.Popen(
-        [sys.executable, str(FTPS_SERVER), str(root), str(tmp_path / "server.pem")],
+        [
+            sys.executable,
+            str(FTPS_SERVER),
+            str(root),
+            str(tmp_path / "server.pem"),
+            str(log),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -262,6 +309,7 @@ def ftps_server(tmp_path: Path, socket_enabled: None) -> Iterator[FtpsServer]:
             root=root,
             ca=pem(ca).decode(),
             other_ca=pem(other_ca).decode(),
+            log=log,
         )
     finally:
         process.kill()

@@ -11,7 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
@@ -31,6 +31,7 @@ from custom_components.iot_lab.const import (
     SERVICE_EXPORT_COUNTS,
 )
 from custom_components.iot_lab.export import auto_export_on
+from custom_components.iot_lab.uploads import MAX_SENT, UploadQueue
 
 from .conftest import Fire, SftpServer, load_fixture
 
@@ -148,6 +149,33 @@ async def test_export_holds_the_periods_that_have_ended_once_each(
     assert whole[-1] == "2026-11-23,19:00:00,0,0,door-1,Library entrance,,,"
 
 
+async def test_a_file_that_cannot_be_written_leaves_nothing_behind(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    freezer.move_to(_local("09:00"))  # the next automatic export: 09:30:30
+    entry = await _setup(hass, {CONF_AUTO_EXPORT: True})
+    device_id = await _door_device(hass, entry, fire)
+    folder = Path(hass.config.path("iot_lab", "exports"))
+    (folder / "23_11_2026_counterdata-door-1.csv").mkdir(parents=True)  # in the way
+    with pytest.raises(HomeAssistantError) as err:
+        await _export(hass, device_id)
+    assert err.value.translation_key == "export_failed"
+    assert "Is a directory" in str(err.value)
+    freezer.move_to(_local("09:30") + timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (
+        "Automatic export of IoT Lab (iot_lab) failed: The export files" in caplog.text
+    )
+    assert [path.name for path in folder.iterdir()] == [
+        "23_11_2026_counterdata-door-1.csv"
+    ]
+
+
 async def test_export_of_a_csv_counter_keeps_its_fields(
     hass: HomeAssistant,
     hass_client: Any,
@@ -250,6 +278,36 @@ async def test_pending_uploads_survive_a_restart(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.runtime_data.store.uploads.pending == set(response["files"])
+
+
+async def test_what_the_server_holds_is_not_sent_again_after_a_restart(
+    hass: HomeAssistant,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: SftpServer,
+    sftp_stored: list[str],
+) -> None:
+    port, _ = sftp_server
+    entry = await _setup(hass, _sftp_options(port))
+    device_id = await _door_device(hass, entry, fire)
+    await _export(hass, device_id)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await _door_device(hass, entry, fire)  # the retained announce, again
+    await _export(hass, device_id)
+    assert sftp_stored == ["uploads/iot/23_11_2026_counterdata-door-1.csv"]
+
+
+def test_the_newest_uploads_are_remembered() -> None:
+    queue = UploadQueue(lambda: None)
+    for number in range(MAX_SENT):
+        queue.done(set(), {f"file-{number}": b"a"})
+    queue.done(set(), {"file-0": b"b"})  # sent again: the newest now
+    queue.done(set(), {"file-new": b"c"})
+    assert len(queue.sent) == MAX_SENT
+    assert "file-1" not in queue.sent
+    assert queue.unchanged("file-0", b"b")
+    assert not queue.unchanged("file-0", b"a")
 
 
 async def test_counter_identity_announced_then_set_by_the_librarian(

@@ -159,6 +159,7 @@ async def test_menu_hides_removal_without_counters(
         "bridge",
         "csv_identity",
         "legacy_topics",
+        "silence",
         "sftp",
         "add_counter",
     ]

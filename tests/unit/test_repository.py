@@ -128,3 +128,27 @@ def test_changelog_has_the_manifest_version() -> None:
     assert headings[0] == version, "the newest section is the manifest's version"
     for heading in headings:
         assert f"\n[{heading}]: https://" in changelog, f"no link for {heading}"
+
+
+# Instructions the current tools refuse, and what to write instead.
+REFUSED = {
+    "esphome dashboard": "ESPHome 2026.10 removed it: ESPHome Device Builder",
+}
+
+
+def test_no_instruction_the_current_tools_refuse() -> None:
+    documents = [
+        *ROOT.glob("*.md"),
+        *ROOT.glob("docs/**/*.md"),
+        *ROOT.glob("esphome/**/*.md"),
+        *ROOT.glob("benchmarks/*.md"),
+        *ROOT.glob("demo/**/*.md"),
+    ]
+    assert ROOT / "esphome" / "README.md" in documents
+    found = [
+        f"{path.relative_to(ROOT)}: `{command}` ({instead})"
+        for path in documents
+        for command, instead in REFUSED.items()
+        if f"`{command}" in path.read_text()
+    ]
+    assert found == []

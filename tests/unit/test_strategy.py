@@ -46,6 +46,23 @@ BOARDS = {
             "passage": "event.library_entrance_1_passage",
         },
     ),
+    # Older firmware with no status topic: "Last heard" instead of connectivity.
+    "dev-esp32": (
+        "ESP32 photoresistor",
+        None,
+        {
+            "light_level": "sensor.esp32_photoresistor_light_level",
+            "last_heard": "sensor.esp32_photoresistor_last_heard",
+        },
+    ),
+    "dev-poly": (
+        "Sensor Test_4G",
+        None,
+        {
+            "measurement": "sensor.sensor_test_4g_value",
+            "last_heard": "sensor.sensor_test_4g_last_heard",
+        },
+    ),
 }
 DEVICE_CLASS_ROLES = {"temperature", "humidity", "connectivity"}
 
@@ -56,7 +73,9 @@ def _hass(language: str = "en") -> dict[str, Any]:
     devices: dict[str, Any] = {}
     for device_id, (name, area, own) in BOARDS.items():
         devices[device_id] = {"name": name, "name_by_user": None, "area_id": area}
-        roles = {**own, "connectivity": f"binary_sensor.{device_id}_connectivity"}
+        roles = dict(own)
+        if "last_heard" not in own:
+            roles["connectivity"] = f"binary_sensor.{device_id}_connectivity"
         for role, entity_id in roles.items():
             by_class = role in DEVICE_CLASS_ROLES
             entities[entity_id] = {
@@ -116,7 +135,13 @@ def test_one_view_with_a_section_per_board_kind() -> None:
     (view,) = out["dashboard"]["views"]
     assert (view["path"], view["type"]) == ("lab", "sections")
     headings = [section["cards"][0]["heading"] for section in view["sections"]]
-    assert headings == ["Light boards", "Climate boards", "Door counters", "Alerts"]
+    assert headings == [
+        "Light boards",
+        "Climate boards",
+        "Door counters",
+        "Other sensors",
+        "Alerts",
+    ]
     text = _texts(view)
     for entity_id in (
         "sensor.lab_bench_1_light_level",
@@ -132,6 +157,32 @@ def test_one_view_with_a_section_per_board_kind() -> None:
     assert "Lab bench 1: what the board shows" in text
     assert "Mean temperature today" in text
     assert "sensor.other" not in text
+
+
+def _cards(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """A card and every card inside it."""
+    inner = [c for child in card.get("cards", []) for c in _cards(child)]
+    return [card, *inner]
+
+
+def test_last_heard_where_connectivity_would_be() -> None:
+    (view,) = _generate({}, _hass())["dashboard"]["views"]
+    cards = [
+        card
+        for section in view["sections"]
+        for c in section["cards"]
+        for card in _cards(c)
+    ]
+    esp32 = next(card for card in cards if card.get("title") == "ESP32 photoresistor")
+    assert esp32["entities"] == ["sensor.esp32_photoresistor_last_heard"]
+    (footer,) = [card for card in cards if card.get("title") == "Board connectivity"]
+    assert footer["entities"] == [
+        "sensor.esp32_photoresistor_last_heard",
+        "binary_sensor.dev-light_connectivity",
+        "binary_sensor.dev-climate_connectivity",
+        "binary_sensor.dev-door_connectivity",
+        "sensor.sensor_test_4g_last_heard",
+    ]
 
 
 def test_options_kinds_views_and_mean_period_in_french() -> None:

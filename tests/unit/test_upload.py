@@ -6,10 +6,12 @@ keeps the files and raises the repair issue that says what to do; fixing it send
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import asyncssh
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -143,7 +145,11 @@ async def test_ftps_refusals_keep_the_files_and_say_why(
 
 
 async def test_sftp_host_key_is_pinned_and_a_changed_key_refused(
-    hass: HomeAssistant, mqtt_mock: Any, fire: Fire, sftp_server: SftpServer
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mqtt_mock: Any,
+    fire: Fire,
+    sftp_server: SftpServer,
 ) -> None:
     port, root = sftp_server
     entry, device_id = await _entry_with_a_counter(hass, fire, _server("sftp", port))
@@ -155,6 +161,7 @@ async def test_sftp_host_key_is_pinned_and_a_changed_key_refused(
     other = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
     await _change_server(hass, entry, **{CONF_HOST_KEY: other.strip()})
     (root / "uploads" / "iot" / local.name).unlink()
+    freezer.tick(timedelta(minutes=30))  # a period ends: the file changes, to be sent
     await _export(hass, device_id)
     assert _issue(hass, entry) == "host_key_changed"
     assert entry.runtime_data.store.uploads.pending == {str(local)}

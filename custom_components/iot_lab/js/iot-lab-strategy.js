@@ -109,7 +109,7 @@ function lightCards(board, t) {
   const r = board.roles;
   const cards = [
     { type: "gauge", entity: r.light_level, name: `${board.name}: ${t.lightLevel}`, min: 0, max: 100, severity: { green: 40, yellow: 15, red: 0 } },
-    { type: "entities", title: board.name, entities: present(board, ["led", "oled", "light_raw", "calibration_dark", "calibration_bright", "connectivity"]) },
+    { type: "entities", title: board.name, entities: present(board, ["led", "oled", "light_raw", "calibration_dark", "calibration_bright", "connectivity", "last_heard"]) },
   ];
   const shows = [];
   if (r.led) shows.push({ entity: r.led, name: t.led });
@@ -122,7 +122,7 @@ function lightCards(board, t) {
 function climateCards(board, t, period) {
   const both = present(board, ["temperature", "humidity"]);
   const cards = [
-    { type: "glance", title: board.name, entities: present(board, ["temperature", "humidity", "connectivity"]) },
+    { type: "glance", title: board.name, entities: present(board, ["temperature", "humidity", "connectivity", "last_heard"]) },
     { type: "history-graph", title: `${board.name}: ${t.history}`, hours_to_show: 6, entities: both },
     { type: "statistics-graph", title: `${board.name}: ${t.statistics}`, entities: both, period: "5minute", days_to_show: 1, stat_types: ["mean", "min", "max"], chart_type: "line" },
   ];
@@ -135,7 +135,7 @@ function climateCards(board, t, period) {
 
 function doorCards(board, t) {
   const cards = [
-    { type: "entities", title: board.name, entities: present(board, ["entries_today", "exits_today", "occupancy", "peak_occupancy", "lifetime_entries", "lifetime_exits", "reset_occupancy", "connectivity"]) },
+    { type: "entities", title: board.name, entities: present(board, ["entries_today", "exits_today", "occupancy", "peak_occupancy", "lifetime_entries", "lifetime_exits", "reset_occupancy", "connectivity", "last_heard"]) },
     { type: "history-graph", title: `${board.name}: ${t.occupancy}`, hours_to_show: 6, entities: [board.roles.occupancy] },
   ];
   if (board.roles.passage) cards.push({ type: "logbook", title: `${board.name}: ${t.passages}`, target: { entity_id: [board.roles.passage] }, hours_to_show: 1 });
@@ -152,7 +152,8 @@ function boardCard(board, t, period) {
 
 function footer(boards, t) {
   const alerts = boards.flatMap((board) => Object.entries(board.roles).filter(([role]) => role.endsWith("_alert")).map(([, id]) => id));
-  const connectivity = boards.map((board) => board.roles.connectivity).filter(Boolean);
+  // Boards with no status topic have no connectivity: when they were last heard from.
+  const connectivity = boards.map((board) => board.roles.connectivity || board.roles.last_heard).filter(Boolean);
   const cards = [];
   if (alerts.length) cards.push({ type: "entities", title: t.alerts, state_color: true, entities: alerts });
   if (connectivity.length) cards.push({ type: "glance", title: t.connectivity, entities: connectivity });

@@ -14,9 +14,12 @@ CODEOWNERS = ["@iot-lab"]
 CONF_GAP = "gap"
 CONF_SIMULTANEOUS = "simultaneous"
 CONF_DEBOUNCE = "debounce"
+CONF_MOUNTING = "mounting"
 
 iot_lab_door_ns = cg.esphome_ns.namespace("iot_lab_door")
 DirectionDetector = iot_lab_door_ns.class_("DirectionDetector")
+Mounting = iot_lab_door_ns.enum("Mounting", is_class=True)
+MOUNTINGS = {"torso": Mounting.TORSO, "legs": Mounting.LEGS}
 
 CONFIG_SCHEMA = cv.Schema(
     {
@@ -28,6 +31,7 @@ CONFIG_SCHEMA = cv.Schema(
         cv.Optional(
             CONF_DEBOUNCE, default="40ms"
         ): cv.positive_time_period_milliseconds,
+        cv.Optional(CONF_MOUNTING, default="torso"): cv.enum(MOUNTINGS, lower=True),
     }
 )
 
@@ -42,4 +46,5 @@ async def to_code(config):
         config[CONF_GAP].total_milliseconds,
         config[CONF_SIMULTANEOUS].total_milliseconds,
         config[CONF_DEBOUNCE].total_milliseconds,
+        config[CONF_MOUNTING],
     )

@@ -11,33 +11,37 @@
 //     missed read) is not a clear, and a pulse shorter than `debounce_ms` is not a person
 //     (a fly, a reflection).
 //   - When a beam breaks, its pulse pairs with the oldest unpaired pulse of the other beam
-//     that is still broken or cleared at most `gap_ms` before (a walker thinner than the
-//     gap between the beams clears the first before reaching the second). No time limit
-//     while a beam stays broken: someone may stand in the doorway.
-//   - A person standing in the doorway shifts their weight: while the beam they came by is
-//     still broken, further pulses of the other beam are theirs. A pulse that finds no
-//     partner within `gap_ms` of clearing is the last person's too (someone who reached
-//     the second beam and stepped back past the first), if it began after they came.
+//     that is still broken, or that cleared so recently that the same body can be reaching
+//     this beam: someone thinner than the gap between the beams is between them for at most
+//     half the time they took to pass one (bodies at least 20 cm deep, beams 30 cm apart),
+//     plus two reads. No time limit while a beam stays broken: someone may stand in it.
+//   - Someone standing in the doorway shifts their weight: while they hold the beam they
+//     came by, or hold a beam longer than anyone takes to walk through it (1.5 s), new
+//     pulses are theirs. A pulse that finds no partner within `gap_ms` of clearing is the
+//     last person's if it began while they were in the beams or as soon after as they can
+//     step back to that beam (they turned back); otherwise it is nobody's.
 //   - Once every pulse of a person has cleared, `gap_ms` has passed and no unpaired pulse
 //     may still be theirs, they are judged: the beam that broke first is where they came
 //     from, the beam that cleared last where they went. A then B is an entry, B then A an
 //     exit; the same beam first and last is someone who turned back: nothing. Breaks
 //     within `simultaneous_ms` of each other: the last clear alone gives the direction.
 // So people one behind the other count one each as long as each beam sees the door clear
-// between them, however close they walk; a passage is counted some `gap_ms` after the
+// between them, however close they walk; a passage is counted about `gap_ms` after the
 // person has left the beams (the firmware polls every 100 ms).
 //
-// The beams must cross the torso (about 1.1 m high). At shin height a stride (60-90 cm) puts
-// a foot past both beams before the body reaches the first, and the order of the breaks no
-// longer tells the direction (tests/esphome: about one person in five wrong, for this rule
-// and the library's loop alike).
+// Beams at shin height (`Mounting::LEGS`) see legs: thin, two per person, a foot planted
+// on a beam or past both before the other leg comes. Pairing pulses fails there; instead,
+// everything from a first break until the beams have been clear for `STRIDE_GAP_MS` is one
+// person, from the beam broken first to the beam cleared last. People closer than that
+// count as one, so torso height (about 1.1 m) is the mounting to choose; shin height is
+// for doors already wired that way (benchmarks/README.md, "Door counter").
 //
 // What two beams cannot tell (docs/protocol.md, "Door counter"):
 //   - Two people side by side, or one so close behind another that a beam never clears
 //     between them, make one pulse per beam: they count as one.
-//   - Someone standing in the doorway for a while, shifting their weight, makes pulses that
-//     look like people coming and going; the rule gives them to the one standing, which is
-//     wrong when someone else turns back right behind them.
+//   - Someone thin enough to stand between the beams, touching neither, for longer than a
+//     walker takes to cross that gap: their pulses on the two beams are too far apart to
+//     be paired; nothing is counted for them.
 //   - Two people crossing the beams the opposite way at the same moment.
 #pragma once
 
@@ -48,17 +52,25 @@ namespace iot_lab_door {
 
 enum class Passage : int8_t { NONE = 0, ENTRY = 1, EXIT = -1 };
 
+// How high the beams cross the doorway: the torso (one pulse per person) or the shins.
+enum class Mounting : uint8_t { TORSO = 0, LEGS = 1 };
+
 class DirectionDetector {
  public:
   explicit DirectionDetector(uint32_t gap_ms = 500, uint32_t simultaneous_ms = 15,
-                             uint32_t debounce_ms = 40)
-      : gap_ms_(gap_ms), simultaneous_ms_(simultaneous_ms), debounce_ms_(debounce_ms) {}
+                             uint32_t debounce_ms = 40, Mounting mounting = Mounting::TORSO)
+      : gap_ms_(gap_ms),
+        simultaneous_ms_(simultaneous_ms),
+        debounce_ms_(debounce_ms),
+        legs_(mounting == Mounting::LEGS) {}
 
   // Feed one edge of one beam (0 or 1): `broken` is its new level, `now_ms` a millisecond
   // clock (wrap-around safe). Returns a passage completed by now, if any.
   Passage update(uint8_t beam, bool broken, uint32_t now_ms) {
     if (beam > 1 || level_[beam] == broken)
       return this->take_();  // unknown beam, or the same level reported twice
+    if (legs_)
+      return this->stride_(beam, broken, now_ms);
     this->settle_(now_ms);
     level_[beam] = broken;
     if (!broken) {
@@ -75,7 +87,10 @@ class DirectionDetector {
   // Time passing without an edge (the firmware polls every 100 ms): a clear that has
   // lasted `fill_ms` is final, and may complete a passage.
   Passage poll(uint32_t now_ms) {
-    this->settle_(now_ms);
+    if (legs_)
+      this->stride_end_(now_ms);
+    else
+      this->settle_(now_ms);
     return this->take_();
   }
 
@@ -83,6 +98,7 @@ class DirectionDetector {
   static constexpr uint32_t FILL_MS = 20;  // one missed 16 ms read
   static constexpr uint32_t BETWEEN_SLACK_MS = 40;
   static constexpr uint32_t HOLD_MS = 1500;  // 60 cm of body and bag at 0.4 m/s
+  static constexpr uint32_t STRIDE_GAP_MS = 200;
   static constexpr uint8_t SLOTS = 4;
   static constexpr uint8_t NOBODY = 0xFF;  // no beam, no pair
 
@@ -100,14 +116,39 @@ class DirectionDetector {
     bool extra[2];      // a beam has had more than the paired pulse
     bool cleared;       // one of their pulses has cleared
     uint32_t formed_at;
-    uint32_t on[2];     // when the paired pulses broke
     uint32_t off[2];    // when each beam last cleared
     uint32_t last_off;  // when the last of their pulses cleared
+    Pulse paired[2];    // the two pulses paired, once cleared
   };
 
   static bool after_(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }
 
-  // Make final every clear that has lasted fill_ms by `now`, in the order they happened;
+  // Shin height: one person from a first break until the beams have been clear a while.
+  Passage stride_(uint8_t beam, bool broken, uint32_t now_ms) {
+    this->stride_end_(now_ms);
+    level_[beam] = broken;
+    if (!broken) {
+      stride_last_ = beam;
+      clear_at_[beam] = now_ms;
+    } else if (stride_first_ == NOBODY) {
+      stride_first_ = beam;
+      stride_seen_[0] = stride_seen_[1] = false;
+    }
+    stride_seen_[beam] = stride_seen_[beam] || broken;
+    return this->take_();
+  }
+
+  void stride_end_(uint32_t now_ms) {
+    if (stride_first_ == NOBODY || level_[0] || level_[1] ||
+        !after_(now_ms, clear_at_[stride_last_] + STRIDE_GAP_MS))
+      return;
+    uint8_t from = stride_first_;
+    stride_first_ = NOBODY;
+    if (stride_seen_[0] && stride_seen_[1] && from != stride_last_)
+      this->give_(from == 0 ? Passage::ENTRY : Passage::EXIT);
+  }
+
+  // Make final every clear that has lasted FILL_MS by `now`, in the order they happened;
   // then drop or hand over pulses nobody paired, and judge the people who are through.
   void settle_(uint32_t now_ms) {
     for (;;) {
@@ -154,11 +195,11 @@ class DirectionDetector {
     pair.used = true;
     pair.first = now_ms - partner.on < simultaneous_ms_ ? NOBODY : other;
     pair.formed_at = now_ms;
-    pair.on[other] = partner.on;
-    pair.on[beam] = now_ms;
+    pair.paired[other] = {partner.on, partner.on};
+    pair.paired[beam] = {now_ms, now_ms};
     pair.open = 1;
     if (!partner_open) {
-      cleared_(pair, other, partner.off);
+      cleared_(pair, other, partner);
     } else {
       pair.open = 2;
       open_pair_[other] = slot;
@@ -196,25 +237,27 @@ class DirectionDetector {
     }
     Pair &pair = pairs_[slot];
     pair.open--;
-    if (!person && open_on_[beam] == pair.on[beam] && !pair.extra[beam]) {
+    if (!person && open_on_[beam] == pair.paired[beam].on && !pair.extra[beam]) {
       // Noise paired with a real pulse: the real one waits for a partner again.
       uint8_t other = 1 - beam;
       pair.used = false;
       if (open_pair_[other] == slot)
         open_pair_[other] = NOBODY;
       else
-        this->push_waiting_(other, {pair.on[other], pair.last_off});
+        this->push_waiting_(other, pair.paired[other]);
       return;
     }
     if (person)
-      this->cleared_(pair, beam, off_ms);
+      cleared_(pair, beam, {open_on_[beam], off_ms});
   }
 
-  static void cleared_(Pair &pair, uint8_t beam, uint32_t off_ms) {
-    pair.off[beam] = off_ms;
-    if (!pair.cleared || !after_(pair.last_off, off_ms)) {
+  static void cleared_(Pair &pair, uint8_t beam, Pulse pulse) {
+    if (pulse.on == pair.paired[beam].on)
+      pair.paired[beam].off = pulse.off;
+    pair.off[beam] = pulse.off;
+    if (!pair.cleared || !after_(pair.last_off, pulse.off)) {
       pair.cleared = true;
-      pair.last_off = off_ms;
+      pair.last_off = pulse.off;
       pair.last_beam = beam;
     }
   }
@@ -269,10 +312,25 @@ class DirectionDetector {
     while (waiting_[beam] > 0 && after_(now_ms, waiting_pulses_[beam][0].off + gap_ms_)) {
       Pulse pulse = this->pop_waiting_(beam);
       uint8_t last = this->newest_pair_();
-      if (last != NOBODY && !after_(pairs_[last].formed_at, pulse.on))
-        this->cleared_(pairs_[last], beam, pulse.off);
+      if (last != NOBODY && theirs_(pairs_[last], beam, pulse))
+        cleared_(pairs_[last], beam, pulse);
     }
   }
+
+  // True when a pulse of `beam` nobody paired can be this person's: it began after they
+  // came, while they were still in the beams or as soon after as a body between the beams
+  // gets back to that beam (judged by how long their own pulse took to pass it).
+  static bool theirs_(const Pair &pair, uint8_t beam, const Pulse &pulse) {
+    if (after_(pair.formed_at, pulse.on))
+      return false;
+    return pair.open > 0 || !after_(pulse.on, pair.last_off) ||
+           pulse.on - pair.last_off <= between_(pair.paired[beam]);
+  }
+
+  // How long someone thinner than the gap between the beams is between them, at most, after
+  // taking `pulse` to pass one: half as long (bodies at least 20 cm deep, beams 30 cm
+  // apart), give or take two reads.
+  static uint32_t between_(const Pulse &pulse) { return (pulse.off - pulse.on) / 2 + BETWEEN_SLACK_MS; }
 
   uint8_t newest_pair_() const {
     uint8_t newest = NOBODY;
@@ -299,14 +357,11 @@ class DirectionDetector {
     return taken;
   }
 
-  // The oldest cleared pulse of `beam` whose body could be reaching the other beam now:
-  // someone thinner than the gap between the beams is between them for at most half the
-  // time they took to pass one (bodies at least 20 cm deep, beams 30 cm apart), give or
-  // take two reads.
+  // The oldest cleared pulse of `beam` whose body could be reaching the other beam now.
   uint8_t near_waiting_(uint8_t beam, uint32_t now_ms) const {
     for (uint8_t i = 0; i < waiting_[beam]; i++) {
       const Pulse &p = waiting_pulses_[beam][i];
-      if (now_ms - p.off <= (p.off - p.on) / 2 + BETWEEN_SLACK_MS)
+      if (now_ms - p.off <= between_(p))
         return i;
     }
     return NOBODY;
@@ -348,6 +403,10 @@ class DirectionDetector {
   uint32_t gap_ms_;
   uint32_t simultaneous_ms_;
   uint32_t debounce_ms_;
+  bool legs_;
+  uint8_t stride_first_{NOBODY};  // shin height: the beam the person came by
+  uint8_t stride_last_{0};        // the beam cleared last
+  bool stride_seen_[2]{false, false};
   bool level_[2]{false, false};     // as last reported
   bool clearing_[2]{false, false};  // cleared, for less than fill_ms so far
   uint32_t clear_at_[2]{0, 0};
