@@ -13,7 +13,7 @@ import math
 from typing import NamedTuple
 
 from .beams import Edge, sampled, signal_of
-from .door_rule import DirectionDetector, Passage
+from .door_rule import DirectionDetector, Mounting, Passage
 from .people import (
     Door,
     Doorway,
@@ -92,11 +92,19 @@ FAMILIES = (
     Family("side by side", 2, 5, False, 1, 3, Kind.SIDE_BY_SIDE),
     Family("turning back", 2, 5, False, 1, 3, Kind.TURN_BACK),
     Family("lingering in the doorway", 2, 5, False, 1, 3, Kind.LINGER),
-    Family("beams at shin height, 1-3 s apart", 1, 3, False, 2, 10, Kind.WALKERS, True),
+    Family("shin height: alone, 2-5 s apart", 2, 5, False, 1, 8, Kind.WALKERS, True),
     Family(
-        "beams at shin height, in a line 0.5-1 s apart",
+        "shin height: coming and going, 1-3 s apart",
+        *(1, 3, False, 2, 10, Kind.WALKERS, True),
+    ),
+    Family(
+        "shin height: carrying bags, 1-3 s apart", 1, 3, False, 2, 8, Kind.BAGS, True
+    ),
+    Family(
+        "shin height: in a line, 0.5-1 s apart",
         *(0.5, 1.0, True, 2, 6, Kind.WALKERS, True),
     ),
+    Family("shin height: turning back", 2, 5, False, 1, 3, Kind.TURN_BACK, True),
 )
 
 
@@ -251,8 +259,13 @@ def feed(
         next_poll += POLL_MS
 
 
-def passages(edges: Iterable[Edge], origin: int = 0, end_ms: int = 0) -> list[Passage]:
+def passages(
+    edges: Iterable[Edge],
+    origin: int = 0,
+    end_ms: int = 0,
+    mounting: Mounting = Mounting.TORSO,
+) -> list[Passage]:
     """The passages a fresh detector gives for `edges`, polled until `end_ms`."""
     got: list[Passage] = []
-    feed(DirectionDetector(), edges, origin, end_ms, got.append)
+    feed(DirectionDetector(mounting=mounting), edges, origin, end_ms, got.append)
     return [p for p in got if p is not Passage.NONE]

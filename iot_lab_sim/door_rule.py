@@ -12,66 +12,38 @@ as in C++, so a count goes on across the wrap-around of millis().
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import IntEnum
+from .door_pulses import (
+    FILL_MS,
+    HOLD_MS,
+    MASK,
+    NOBODY,
+    SLOTS,
+    Mounting,
+    Pair,
+    Passage,
+    StrideRule,
+    after,
+    between,
+    cleared,
+    sub,
+    theirs,
+)
 
-MASK = 0xFFFFFFFF
-FILL_MS = 20  # one missed 16 ms read
-BETWEEN_SLACK_MS = 40
-HOLD_MS = 1500  # 60 cm of body and bag at 0.4 m/s
-SLOTS = 4
-NOBODY = 0xFF  # no beam, no pair
-
-
-class Passage(IntEnum):
-    """What a completed passage was (the header's `Passage`)."""
-
-    NONE = 0
-    ENTRY = 1
-    EXIT = -1
-
-
-def _sub(a: int, b: int) -> int:
-    """`a - b` on uint32_t."""
-    return (a - b) & MASK
-
-
-def _after(a: int, b: int) -> bool:
-    """`a` later than `b` on a clock that wraps: the header's `after_`."""
-    return 0 < _sub(a, b) < 0x80000000
-
-
-@dataclass(slots=True)
-class _Pair:
-    """One person: the two pulses paired, and those of theirs that came after."""
-
-    used: bool = False
-    first: int = 0  # the beam that broke first, NOBODY if both at once
-    last_beam: int = 0  # the beam that cleared last so far
-    open: int = 0  # their pulses not cleared yet
-    extra: list[bool] = field(default_factory=lambda: [False, False])
-    cleared: bool = False
-    formed_at: int = 0
-    on: list[int] = field(default_factory=lambda: [0, 0])
-    off: list[int] = field(default_factory=lambda: [0, 0])
-    last_off: int = 0
-
-
-def _cleared(pair: _Pair, beam: int, off_ms: int) -> None:
-    pair.off[beam] = off_ms
-    if not pair.cleared or not _after(pair.last_off, off_ms):
-        pair.cleared = True
-        pair.last_off = off_ms
-        pair.last_beam = beam
+__all__ = ["DirectionDetector", "Mounting", "Passage"]
 
 
 class DirectionDetector:
     """Two beams' edges in, passages out (beam 0 outside, 1 inside)."""
 
     def __init__(
-        self, gap_ms: int = 500, simultaneous_ms: int = 15, debounce_ms: int = 40
+        self,
+        gap_ms: int = 500,
+        simultaneous_ms: int = 15,
+        debounce_ms: int = 40,
+        mounting: Mounting = Mounting.TORSO,
     ) -> None:
         """The header's defaults; all state as its members, a pulse as (on, off)."""
+        self.strides = StrideRule() if mounting is Mounting.LEGS else None
         self.gap_ms, self.simultaneous_ms = gap_ms, simultaneous_ms
         self.debounce_ms = debounce_ms
         self.level = [False, False]  # as last reported
@@ -80,12 +52,14 @@ class DirectionDetector:
         self.open_on = [0, 0]  # when the beam's current pulse broke
         self.open_pair = [NOBODY, NOBODY]
         self.waiting: list[list[tuple[int, int]]] = [[], []]
-        self.pairs = [_Pair() for _ in range(SLOTS)]
+        self.pairs = [Pair() for _ in range(SLOTS)]
         self.out: list[Passage] = []
 
     @property
     def idle(self) -> bool:
         """Nothing under way: a poll now would change nothing (a feeder may skip it)."""
+        if self.strides is not None:
+            return self.strides.idle
         return not (
             any(self.level)
             or any(self.clearing)
@@ -99,6 +73,9 @@ class DirectionDetector:
         now_ms &= MASK
         if beam > 1 or self.level[beam] == broken:
             return self._take()  # unknown beam, or the same level reported twice
+        if self.strides is not None:
+            self.level[beam] = broken
+            return self.strides.update(beam, broken, now_ms)
         self._settle(now_ms)
         self.level[beam] = broken
         if not broken:
@@ -112,6 +89,8 @@ class DirectionDetector:
 
     def poll(self, now_ms: int) -> Passage:
         """Time passing without an edge (the firmware polls every 100 ms)."""
+        if self.strides is not None:
+            return self.strides.poll(now_ms & MASK)
         self._settle(now_ms & MASK)
         return self._take()
 
@@ -128,9 +107,9 @@ class DirectionDetector:
         """The beam whose clear came first of those FILL_MS old by now, or NOBODY."""
         beam = NOBODY
         for b in (0, 1):
-            final = not _after((self.clear_at[b] + FILL_MS) & MASK, now_ms)
+            final = not after((self.clear_at[b] + FILL_MS) & MASK, now_ms)
             if (self.clearing[b] and final) and (
-                beam == NOBODY or _after(self.clear_at[beam], self.clear_at[b])
+                beam == NOBODY or after(self.clear_at[beam], self.clear_at[b])
             ):
                 beam = b
         return beam
@@ -155,12 +134,12 @@ class DirectionDetector:
         else:
             return  # the first beam of someone, or nobody's: wait for a partner
         slot = self._free_slot()
-        pair = self.pairs[slot] = _Pair(used=True, formed_at=now_ms, open=1)
-        simultaneous = _sub(now_ms, partner[0]) < self.simultaneous_ms
+        pair = self.pairs[slot] = Pair(used=True, formed_at=now_ms, open=1)
+        simultaneous = sub(now_ms, partner[0]) < self.simultaneous_ms
         pair.first = NOBODY if simultaneous else other
-        pair.on[other], pair.on[beam] = partner[0], now_ms
+        pair.paired[other], pair.paired[beam] = [partner[0]] * 2, [now_ms] * 2
         if not partner_open:
-            _cleared(pair, other, partner[1])
+            cleared(pair, other, partner)
         else:
             pair.open = 2
             self.open_pair[other] = slot
@@ -171,7 +150,7 @@ class DirectionDetector:
         if self.pairs[slot].first == other and self.open_pair[other] == slot:
             return True
         return any(
-            self.open_pair[b] == slot and _sub(now_ms, self.open_on[b]) > HOLD_MS
+            self.open_pair[b] == slot and sub(now_ms, self.open_on[b]) > HOLD_MS
             for b in (0, 1)
         )
 
@@ -181,7 +160,7 @@ class DirectionDetector:
         self.open_pair[beam] = slot
 
     def _end_pulse(self, beam: int, off_ms: int) -> None:
-        person = _sub(off_ms, self.open_on[beam]) >= self.debounce_ms
+        person = sub(off_ms, self.open_on[beam]) >= self.debounce_ms
         slot, self.open_pair[beam] = self.open_pair[beam], NOBODY
         if slot == NOBODY:
             if person:
@@ -189,17 +168,21 @@ class DirectionDetector:
             return
         pair = self.pairs[slot]
         pair.open -= 1
-        if not person and self.open_on[beam] == pair.on[beam] and not pair.extra[beam]:
+        if (
+            not person
+            and self.open_on[beam] == pair.paired[beam][0]
+            and not pair.extra[beam]
+        ):
             # Noise paired with a real pulse: the real one waits for a partner again.
             other = 1 - beam
             pair.used = False
             if self.open_pair[other] == slot:
                 self.open_pair[other] = NOBODY
             else:
-                self._push_waiting(other, (pair.on[other], pair.last_off))
+                self._push_waiting(other, (pair.paired[other][0], pair.last_off))
             return
         if person:
-            _cleared(pair, beam, off_ms)
+            cleared(pair, beam, (self.open_on[beam], off_ms))
 
     def _judge_ready(self, now_ms: int) -> None:
         """Judge, oldest first, everyone through for gap_ms whom no pulse may join."""
@@ -209,37 +192,37 @@ class DirectionDetector:
                 if (
                     not p.used
                     or p.open > 0
-                    or not _after(now_ms, (p.last_off + self.gap_ms) & MASK)
+                    or not after(now_ms, (p.last_off + self.gap_ms) & MASK)
                     or self._claimed(p)
                 ):
                     continue
-                if ready == NOBODY or _after(self.pairs[ready].formed_at, p.formed_at):
+                if ready == NOBODY or after(self.pairs[ready].formed_at, p.formed_at):
                     ready = i
             if ready == NOBODY:
                 return
             self._judge(self.pairs[ready])
 
-    def _claimed(self, pair: _Pair) -> bool:
+    def _claimed(self, pair: Pair) -> bool:
         """An unpaired pulse that began after this person came may still be theirs."""
         for b in (0, 1):
             waiting = self.waiting[b]
-            if waiting and not _after(pair.formed_at, waiting[-1][0]):
+            if waiting and not after(pair.formed_at, waiting[-1][0]):
                 return True
             if (
                 (self.level[b] or self.clearing[b])
                 and self.open_pair[b] == NOBODY
-                and not _after(pair.formed_at, self.open_on[b])
+                and not after(pair.formed_at, self.open_on[b])
             ):
                 return True
         return False
 
-    def _judge(self, pair: _Pair) -> None:
+    def _judge(self, pair: Pair) -> None:
         pair.used = False
         came = pair.first
         if came == NOBODY:
             # Both broke at once: the last clear alone tells, unless both cleared at once.
-            apart = _sub(pair.off[0], pair.off[1])
-            if apart < self.simultaneous_ms or _sub(0, apart) < self.simultaneous_ms:
+            apart = sub(pair.off[0], pair.off[1])
+            if apart < self.simultaneous_ms or sub(0, apart) < self.simultaneous_ms:
                 return
             came = 1 - pair.last_beam
         elif came == pair.last_beam:
@@ -248,19 +231,19 @@ class DirectionDetector:
             self.out.append(Passage.ENTRY if came == 0 else Passage.EXIT)
 
     def _expire(self, beam: int, now_ms: int) -> None:
-        """Unpaired pulses past gap_ms go to the newest person if they began after."""
+        """Unpaired pulses past gap_ms: the newest person's if they can be, else nobody's."""
         waiting = self.waiting[beam]
-        while waiting and _after(now_ms, (waiting[0][1] + self.gap_ms) & MASK):
-            on, off = waiting.pop(0)
+        while waiting and after(now_ms, (waiting[0][1] + self.gap_ms) & MASK):
+            pulse = waiting.pop(0)
             last = self._newest_pair()
-            if last != NOBODY and not _after(self.pairs[last].formed_at, on):
-                _cleared(self.pairs[last], beam, off)
+            if last != NOBODY and theirs(self.pairs[last], beam, pulse):
+                cleared(self.pairs[last], beam, pulse)
 
     def _newest_pair(self) -> int:
         newest = NOBODY
         for i, pair in enumerate(self.pairs):
             if pair.used and (
-                newest == NOBODY or _after(pair.formed_at, self.pairs[newest].formed_at)
+                newest == NOBODY or after(pair.formed_at, self.pairs[newest].formed_at)
             ):
                 newest = i
         return newest
@@ -272,9 +255,8 @@ class DirectionDetector:
 
     def _near_waiting(self, beam: int, now_ms: int) -> int:
         """The oldest cleared pulse whose body may be reaching the other beam now."""
-        # A body is between the beams for at most half the time it took to pass one.
-        for i, (on, off) in enumerate(self.waiting[beam]):
-            if _sub(now_ms, off) <= (_sub(off, on) // 2 + BETWEEN_SLACK_MS) & MASK:
+        for i, pulse in enumerate(self.waiting[beam]):
+            if sub(now_ms, pulse[1]) <= between(pulse):
                 return i
         return NOBODY
 
@@ -285,7 +267,7 @@ class DirectionDetector:
                 return i
         oldest = 0
         for i in range(1, SLOTS):
-            if _after(self.pairs[oldest].formed_at, self.pairs[i].formed_at):
+            if after(self.pairs[oldest].formed_at, self.pairs[i].formed_at):
                 oldest = i
         for b in (0, 1):
             if self.open_pair[b] == oldest:

@@ -387,8 +387,8 @@ int check_days(int days) {
 
 // Passages of edges read from stdin ("beam broken ms" per line), one per line; the
 // detector's clock is `origin` + ms (wrapping at 2^32).
-int run_edges(uint32_t origin) {
-  DirectionDetector detector;
+int run_edges(uint32_t origin, bool legs) {
+  DirectionDetector detector(500, 15, 40, legs ? Mounting::LEGS : Mounting::TORSO);
   std::vector<Edge> edges;
   unsigned beam, broken;
   unsigned long at;
@@ -430,8 +430,9 @@ int main(int argc, char **argv) {
     print_table(std::atoi(argv[2]), 2000);
     return 0;
   }
-  if ((argc == 2 || argc == 3) && std::strcmp(argv[1], "--edges") == 0)
-    return run_edges(argc == 3 ? static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10)) : 0);
+  if (argc >= 2 && argc <= 4 && std::strcmp(argv[1], "--edges") == 0)
+    return run_edges(argc >= 3 ? static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10)) : 0,
+                     argc == 4 && std::strcmp(argv[3], "legs") == 0);
   if (argc == 5 && std::strcmp(argv[1], "--world") == 0)
     return run_world(std::strtoull(argv[2], nullptr, 10), std::atoi(argv[3]), std::atoi(argv[4]));
   int failures = check_scenarios();
