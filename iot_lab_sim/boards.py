@@ -21,6 +21,9 @@ from custom_components.iot_lab import legacy, protocol
 from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel, Command
 
 from . import filters
+from .door_flow import DoorFlow
+from .door_rule import Passage
+from .people import Rng
 
 FIRMWARE = "sim-1.0.0"
 LOGGER = logging.getLogger(__package__)
@@ -253,6 +256,7 @@ class ClimateBoard(Board):
         return round(self.temperature), round(self.humidity)
 
 
+MILLISECOND = timedelta(milliseconds=1)
 OPENING = time(8, 0)
 CLOSING = time(19, 0)
 
@@ -271,6 +275,11 @@ def arrivals_per_minute(now: datetime) -> float:
 class DoorBoard(Board):
     """Two infrared beams at the door: passages and cumulative totals.
 
+    Visitors arrive, stay and leave (the truth: `came_in`, `went_out`, `inside`); they
+    walk through the beams as the host tests' people do, and the board counts them with
+    the firmware's own rule (door_flow.py): `entries` and `exits` are what the rule
+    counted, a little off the truth where two beams cannot tell, as a real board's are.
+
     Like the firmware, a board that boots reads back its own retained totals before it
     publishes any: it continues their run (same `boot` id) and adds what it counted since
     it booted, so a reboot while nobody listens loses nothing. With no retained totals
@@ -280,11 +289,15 @@ class DoorBoard(Board):
     entries: int = 0
     exits: int = 0
     inside: int = 0
+    came_in: int = 0
+    went_out: int = 0
     boot: str = field(default_factory=lambda: secrets.token_hex(4))
     last_tick: datetime | None = None
     restored: bool = False
     base_entries: int = 0
     base_exits: int = 0
+    _flow: DoorFlow | None = field(default=None, init=False, repr=False)
+    _origin: datetime = field(default=datetime.min, init=False, repr=False)
 
     @property
     def command_topics(self) -> list[str]:
@@ -326,28 +339,35 @@ class DoorBoard(Board):
         return Message(self.topic(Channel.COUNTER), payload, True)
 
     def due(self, now: datetime) -> list[Message]:
-        """Passages since the last tick, each followed by the new totals."""
+        """Passages the rule counted since the last tick, each followed by the totals."""
         last, self.last_tick = self.last_tick, now
         if last is None or self.paused:
             return []
+        if self._flow is None:
+            self._flow, self._origin = DoorFlow(Rng(self.rng.getrandbits(64))), last
         minutes = (now - last).total_seconds() / 60
-        messages: list[Message] = []
         arrivals = self._poisson(arrivals_per_minute(now) * minutes)
         # Everybody leaves by closing time; otherwise about as many leave as arrive.
         leaving_rate = 0.15 if arrivals_per_minute(now) else 1.0
         departures = min(
-            self.inside + arrivals, self._poisson(self.inside * leaving_rate * minutes)
+            self.inside, self._poisson(self.inside * leaving_rate * minutes)
         )
-        for passage in [protocol.Passage.IN] * arrivals + [
-            protocol.Passage.OUT
-        ] * departures:
-            if passage is protocol.Passage.IN:
+        start, end = ((t - self._origin) // MILLISECOND for t in (last, now))
+        came_in = self._flow.arrive(arrivals, departures, start, end)
+        self.came_in, self.went_out = self.came_in + came_in, self.went_out + departures
+        self.inside += came_in - departures
+        messages: list[Message] = []
+        for passage in self._flow.run_until(end):
+            if passage is Passage.ENTRY:
                 self.entries += 1
-                self.inside += 1
             else:
                 self.exits += 1
-                self.inside -= 1
-            messages.append(Message(self.topic(Channel.PASSAGE), passage))
+            sent = (
+                protocol.Passage.IN
+                if passage is Passage.ENTRY
+                else protocol.Passage.OUT
+            )
+            messages.append(Message(self.topic(Channel.PASSAGE), sent))
             messages += self.state()
         return messages
 

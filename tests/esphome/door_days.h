@@ -78,7 +78,8 @@ inline Trial family_trial(const Family &f, const Door &door, Rng &rng) {
       turn_back(p, rng.range(-p.depth / 2 + 0.03, door.beam_gap_m + p.depth / 2));
     } else {  // LINGER
       double stop = rng.range(-p.depth / 2 + 0.05, door.beam_gap_m + p.depth / 2 - 0.05);
-      linger(p, rng, door, stop, rng.range(2000, 8000), rng.chance(0.6));
+      bool through = rng.chance(0.6);  // one draw per statement (door_world.h, Rng::bell)
+      linger(p, rng, door, stop, rng.range(2000, 8000), through);
     }
     add(trial, doorway, p);
     t = first_break_t(p);

@@ -10,11 +10,17 @@
 //   door_direction_test            the checks; exit status 1 on a failure
 //   door_direction_test --table N  the figures of every family and of N library days, as
 //                                  JSON (scripts/bench --parts door)
-//   door_direction_test --edges    reads "beam broken ms" lines, prints the passages
-//                                  (in / out), for the Python twin's check
+//   door_direction_test --edges [ORIGIN]
+//                                  reads "beam broken ms" lines, prints the passages
+//                                  (in / out), for the Python twin's check; the clock
+//                                  starts at ORIGIN (0)
+//   door_direction_test --world SEED FAMILY TRIALS
+//                                  the edges of TRIALS trials of one family (-1: library
+//                                  days), for the Python twin of the people model
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -379,16 +385,41 @@ int check_days(int days) {
   return (within ? 0 : 1) + (beats ? 0 : 1);
 }
 
-// Passages of edges read from stdin ("beam broken ms" per line), one per line.
-int run_edges() {
-  DirectionDetector detector;
+// Passages of edges read from stdin ("beam broken ms" per line), one per line; the
+// detector's clock is `origin` + ms (wrapping at 2^32).
+int run_edges(uint32_t origin, bool legs) {
+  DirectionDetector detector(500, 15, 40, legs ? Mounting::LEGS : Mounting::TORSO);
   std::vector<Edge> edges;
   unsigned beam, broken;
   unsigned long at;
   while (std::scanf("%u %u %lu", &beam, &broken, &at) == 3)
     edges.push_back({static_cast<uint8_t>(beam), broken != 0, static_cast<uint32_t>(at)});
-  for (auto p : passages(detector, edges, 0))
+  for (auto p : passages(detector, edges, origin))
     std::printf("%s\n", p == Passage::ENTRY ? "in" : "out");
+  return 0;
+}
+
+// The edges of `trials` trials drawn from `seed` as the families' runs draw them (one
+// family of targets(), or library days when `family` is -1), each after a line "trial
+// entries exits at_door end_ms": for the Python twin of the model (tests/sim/test_people.py).
+int run_world(uint64_t seed, int family, int trials) {
+  auto all = targets();
+  if (family < -1 || family >= static_cast<int>(all.size()))
+    return 2;
+  Rng rng(seed);
+  for (int i = 0; i < trials; i++) {
+    Door door;
+    door.leg_height = family >= 0 && all[family].legs;
+    Trial trial = family < 0 ? door_world::library_day(door, rng)
+                             : door_world::family_trial(all[family].family, door, rng);
+    auto signal = door_world::signal_of(trial.people, door, rng, 0, trial.end_ms);
+    double phase = rng.range(0, door.sample_ms);
+    std::printf("trial %d %d %d %.17g\n", trial.truth.entries, trial.truth.exits, trial.at_door,
+                trial.end_ms);
+    for (const auto &e : door_world::sampled(signal, door, phase))
+      std::printf("%u %u %lu\n", static_cast<unsigned>(e.beam), e.broken ? 1u : 0u,
+                  static_cast<unsigned long>(e.at));
+  }
   return 0;
 }
 
@@ -399,8 +430,11 @@ int main(int argc, char **argv) {
     print_table(std::atoi(argv[2]), 2000);
     return 0;
   }
-  if (argc == 2 && std::strcmp(argv[1], "--edges") == 0)
-    return run_edges();
+  if (argc >= 2 && argc <= 4 && std::strcmp(argv[1], "--edges") == 0)
+    return run_edges(argc >= 3 ? static_cast<uint32_t>(std::strtoul(argv[2], nullptr, 10)) : 0,
+                     argc == 4 && std::strcmp(argv[3], "legs") == 0);
+  if (argc == 5 && std::strcmp(argv[1], "--world") == 0)
+    return run_world(std::strtoull(argv[2], nullptr, 10), std::atoi(argv[3]), std::atoi(argv[4]));
   int failures = check_scenarios();
   failures += check_shin_scenarios();
   failures += check_families(1500);

@@ -36,8 +36,14 @@ struct Rng {
   bool chance(double p) { return uniform() < p; }
   int pick(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<uint64_t>(hi - lo + 1)); }
   // Roughly normal (sum of four uniforms), clipped: a walking speed, a stay.
+  // One draw per statement: C++ leaves the order of two calls in one expression to the
+  // compiler, and the Python twin must draw in the same order.
   double bell(double mean, double spread, double lo, double hi) {
-    double s = uniform() + uniform() + uniform() + uniform() - 2.0;
+    double s = uniform();
+    s += uniform();
+    s += uniform();
+    s += uniform();
+    s -= 2.0;
     return std::min(hi, std::max(lo, mean + spread * s * 1.7320508075688772));
   }
 };
@@ -142,7 +148,8 @@ inline void linger(Person &p, Rng &rng, const Door &door, double stop_x, double 
   double end = p.centre.back().t + stay_ms;
   double sway = rng.range(0.01, 0.05);
   while (p.centre.back().t < end) {
-    double to = stop_x + (rng.chance(0.5) ? sway : -sway) * rng.uniform();
+    double side = rng.chance(0.5) ? sway : -sway;
+    double to = stop_x + side * rng.uniform();
     walk_to(p.centre, to, 0.1, rng.range(200, 900));
   }
   walk_to(p.centre, through ? far_side(p, door) : home, p.speed);

@@ -135,9 +135,17 @@ def test_door_counter_totals_match_passages_over_a_day() -> None:
     assert last.entries == passages.count(protocol.Passage.IN) == door.entries
     assert last.exits == passages.count(protocol.Passage.OUT) == door.exits
     assert last.boot == door.boot
-    # Never more exits than entries, and everybody has left by night.
-    assert all(t.exits <= t.entries for t in totals)
-    assert door.inside == door.entries - door.exits == 0
+    # Everybody has left by night; the board counted them with the firmware's rule,
+    # from their beams: within a few of the truth, as a real counter.
+    assert door.inside == 0
+    assert door.came_in == door.went_out > 500
+    assert abs(door.entries - door.came_in) <= 0.02 * door.came_in
+    assert abs(door.exits - door.went_out) <= 0.02 * door.went_out
+    # Not the truth itself (seed 1: 726 entries and 728 exits for 729 people).
+    assert (door.entries, door.exits) != (door.came_in, door.went_out)
+    # What the counter leaves inside at night is its drift: a few people at most.
+    assert abs(last.entries - last.exits) <= 3
+    assert all(t.exits <= t.entries + 3 for t in totals)
 
 
 def test_no_passage_at_night() -> None:
