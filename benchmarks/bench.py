@@ -164,7 +164,14 @@ What is compared:
   its MQTT client and every entity run) over the stream, until it is idle again, divided
   by the messages. The floor is the same stream delivered by Home Assistant's MQTT client
   to a subscriber that does nothing (`benchmarks/floor`): what a message costs before
-  any integration works on it.
+  any integration works on it. Beside it, core's level sensor alone (one entity a
+  message), the comparison first reported against IoT Lab. Then IoT Lab's stream runs
+  once more under py-spy (`benchmarks/profile.py`, a sample every 4 ms, the process
+  stopped for each): the samples that pass through IoT Lab's code are split into Home
+  Assistant's state writes under it and IoT Lab's own code (decode, routing, state,
+  alert checks, entities), scaled to the unprofiled run's time per message. The garbage
+  collector runs where objects are allocated, so its time lands on whatever line
+  allocated last (here mostly the decoded message).
 - Latency: paced at a fixed rate, one side at a time, each state change matched to the
   message whose level it shows; p99 and max catch Home Assistant's own event-loop
   stalls of 100-300 ms, so they are noisy.
@@ -211,9 +218,19 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+PROFILE_TOTALS = {
+    "samples",
+    "loop_us_per_message",
+    "iot_lab",
+    "own_code_us",
+    "own_code_share_of_floor",
+}
+
+
 def stream_rows(stream: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
     """The stream part's rows: equal work first, then the floor, then latency."""
     alone, inter = stream["alone"], stream["interleaved"]
+    profile = stream["profile_iot_lab"]
     ours, core, floor = alone["iot_lab"], alone["core"], alone["floor"]
     rows: list[tuple[str, Any, Any, str]] = [
         (
@@ -235,8 +252,26 @@ def stream_rows(stream: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
             "Time per message above the floor (µs)",
             alone["iot_lab_above_floor_us"],
             alone["core_above_floor_us"],
-            f"IoT Lab's share {alone['iot_lab_share_of_floor']} of the floor"
-            " (target < 0.5)",
+            f"{alone['iot_lab_above_floor_share']} of the floor",
+        ),
+        (
+            "IoT Lab's own code per message (µs), from py-spy samples",
+            profile["own_code_us"],
+            "",
+            f"{profile['own_code_share_of_floor']} of the floor (target < 0.5); under"
+            " py-spy, per message: "
+            + ", ".join(
+                f"{name} {us}"
+                for name, us in profile.items()
+                if name not in PROFILE_TOTALS
+            ),
+        ),
+        (
+            "Against core's level sensor alone (one entity a message, messages/s)",
+            ours["messages_per_s"],
+            alone["core_level_only"]["messages_per_s"],
+            f"ratio {alone['ratio_vs_core_level_only']} (IoT Lab still checks the"
+            " too-dark alert)",
         ),
         (
             "Interleaved in one stream: messages turned into states per second",

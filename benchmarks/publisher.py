@@ -69,39 +69,44 @@ def announce(client: mqtt.Client, kinds: list[str], count: int) -> None:
         message.wait_for_publish(30)
 
 
-def core_sensors(client: mqtt.Client, count: int, *, light_board: bool) -> None:
+def core_sensors(
+    client: mqtt.Client, count: int, *, light_board: bool, level_only: bool, base: str
+) -> None:
     """Home Assistant's own MQTT discovery: `count` sensors, retained.
 
     With `light_board`, each topic feeds what IoT Lab's light board enables by default
     for a reading: a light level in % through a value template, and a too-dark alert
     (below 20 %, IoT Lab's default) through another. Equal work: two entities per
-    message on each side.
+    message on each side. With `level_only`, the level alone (one entity a message).
+    Topics are `<base>/<index>/light`.
     """
     sent = []
     for index in range(count):
-        device = {"identifiers": [f"bench_core_{index}"], "name": f"Core {index}"}
+        name = f"{base.capitalize()} {index}"
+        device = {"identifiers": [f"bench_{base}_{index}"], "name": name}
         configs: dict[str, dict[str, str | None]] = {
-            f"sensor/bench_core_{index}": {"name": None, "state_class": "measurement"}
+            f"sensor/bench_{base}_{index}": {"name": None, "state_class": "measurement"}
         }
-        if light_board:
+        if light_board or level_only:
             configs = {
-                f"sensor/bench_core_{index}_level": {
+                f"sensor/bench_{base}_{index}_level": {
                     "name": "Level",
                     "unit_of_measurement": "%",
                     "state_class": "measurement",
                     "value_template": LEVEL_TEMPLATE,
                 },
-                f"binary_sensor/bench_core_{index}_too_dark": {
-                    "name": "Too dark",
-                    "device_class": "problem",
-                    "value_template": DARK_TEMPLATE,
-                },
+            }
+        if light_board:
+            configs[f"binary_sensor/bench_{base}_{index}_too_dark"] = {
+                "name": "Too dark",
+                "device_class": "problem",
+                "value_template": DARK_TEMPLATE,
             }
         for path, extra in configs.items():
             config = {
                 "unique_id": path.partition("/")[2],
-                "state_topic": f"core/{index}/light",
-                "availability_topic": f"core/{index}/status",
+                "state_topic": f"{base}/{index}/light",
+                "availability_topic": f"{base}/{index}/status",
                 "device": device,
                 **extra,
             }
@@ -114,7 +119,7 @@ def core_sensors(client: mqtt.Client, count: int, *, light_board: bool) -> None:
                 )
             )
         sent.append(
-            client.publish(f"core/{index}/status", "online", qos=1, retain=True)
+            client.publish(f"{base}/{index}/status", "online", qos=1, retain=True)
         )
     for message in sent:
         message.wait_for_publish(30)
@@ -214,6 +219,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--total", type=int)
     parser.add_argument("--light-board", action="store_true")
+    parser.add_argument("--level-only", action="store_true")
+    parser.add_argument("--base", default="core", help="job core: topics' first level")
     parser.add_argument("--report", type=Path, required=True)
     args = parser.parse_args()
     client = connect(args.port)
@@ -221,7 +228,13 @@ def main() -> None:
     if args.job == "announce":
         announce(client, args.kinds.split(","), args.count)
     elif args.job == "core":
-        core_sensors(client, args.count, light_board=args.light_board)
+        core_sensors(
+            client,
+            args.count,
+            light_board=args.light_board,
+            level_only=args.level_only,
+            base=args.base,
+        )
     elif args.job == "stream":
         report = stream(
             client, args.topics.split(","), args.rate, args.duration, args.total

@@ -21,6 +21,7 @@ from typing import Any
 from custom_components.iot_lab.parsers import LIGHT_MAX, light_level
 
 from .figures import cpu_seconds, settle_cpu, spread
+from .profile import Recording, buckets, per_message
 from .publisher import reading
 from .stack import (
     Bench,
@@ -43,19 +44,24 @@ def run_stream(
     bench.prepare(config, extra="bench_floor:\n", components=(FLOOR,))
     bench.publish("announce", "--count", str(boards), "--kinds", "light")
     bench.publish("core", "--count", str(boards), "--light-board")
+    bench.publish("core", "--count", str(boards), "--level-only", "--base", "levels")
     hass = bench.start(config)
     wait_available(bench, "_light_level", boards, 120)
     wait_available(bench, "core_", 2 * boards, 120)
+    wait_available(bench, "levels_", boards, 120)
     topics = {
         "iot_lab": [f"iot_lab/bench-{i}/light" for i in range(boards)],
         "core": [f"core/{i}/light" for i in range(boards)],
         "floor": [f"floor/{i}/light" for i in range(boards)],
+        "core_level_only": [f"levels/{i}/light" for i in range(boards)],
     }
     levels = {
         "iot_lab": [f"sensor.bench_{i}_light_level" for i in range(boards)],
         "core": [f"sensor.core_{i}_level" for i in range(boards)],
     }
-    side_of = {e: side for side, entities in levels.items() for e in entities}
+    side_of = {e: side for side, entities in levels.items() for e in entities} | {
+        f"sensor.levels_{i}_level": "core_level_only" for i in range(boards)
+    }
     result: dict[str, Any] = {"boards": boards, "entities_per_message": 2}
     alone = {
         side: _alone(bench, hass.pid, side_topics, messages, side_of=side_of, side=side)
@@ -63,6 +69,17 @@ def run_stream(
     }
     result["alone"] = alone | _ratios(alone)
     LOGGER.info("alone %s", result["alone"])
+    profile = _profile(bench, hass.pid, topics["iot_lab"], messages)
+    # IoT Lab's own code: its samples but Home Assistant's state writes under them, at
+    # the unprofiled run's pace (py-spy stops the process for each sample).
+    own = profile["iot_lab"] - profile.get("state write (Home Assistant)", 0)
+    own *= alone["iot_lab"]["loop_us_per_message"] / profile["loop_us_per_message"]
+    profile["own_code_us"] = round(own, 1)
+    profile["own_code_share_of_floor"] = round(
+        own / alone["floor"]["loop_us_per_message"], 3
+    )
+    result["profile_iot_lab"] = profile
+    LOGGER.info("profile %s", profile)
     interleaved = [
         t for pair in zip(topics["iot_lab"], topics["core"], strict=True) for t in pair
     ]
@@ -74,7 +91,7 @@ def run_stream(
         "ratio": round(shared["iot_lab"] / shared["core"], 3),
     }
     LOGGER.info("interleaved %s", result["interleaved"])
-    for side, entities in levels.items():
+    for side, entities in levels.items():  # latency: the equal-work sides
         result[f"latency_{side}"] = _latency(
             bench, topics[side], entities, rate, latency_s
         )
@@ -109,6 +126,22 @@ def _alone(
     return figures
 
 
+def _profile(
+    bench: Bench, pid: int, topics: list[str], messages: int
+) -> dict[str, Any]:
+    """IoT Lab's stream alone once more, sampled by py-spy: its share, bucket by bucket."""
+    settle_cpu(pid)
+    before = cpu_seconds(pid, main_thread=True)
+    recording = Recording(pid, bench.workdir / "profile.txt")
+    _, sent = stream_and_drain(bench, topics, messages)
+    settle_cpu(pid)
+    collapsed = recording.stop()
+    loop_us = (cpu_seconds(pid, main_thread=True) - before) / sent["sent"] * 1e6
+    return {"loop_us_per_message": round(loop_us, 1)} | per_message(
+        buckets(collapsed), loop_us
+    )
+
+
 def _ratios(alone: dict[str, dict[str, float]]) -> dict[str, float]:
     """The headline ratios, and IoT Lab's own share above the floor."""
     ours, core, floor = alone["iot_lab"], alone["core"], alone["floor"]
@@ -124,7 +157,10 @@ def _ratios(alone: dict[str, dict[str, float]]) -> dict[str, float]:
         "core_above_floor_us": round(
             core["loop_us_per_message"] - floor["loop_us_per_message"], 1
         ),
-        "iot_lab_share_of_floor": round(above / floor["loop_us_per_message"], 3),
+        "iot_lab_above_floor_share": round(above / floor["loop_us_per_message"], 3),
+        "ratio_vs_core_level_only": round(
+            ours["messages_per_s"] / alone["core_level_only"]["messages_per_s"], 3
+        ),
     }
 
 
