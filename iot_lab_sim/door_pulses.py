@@ -64,7 +64,7 @@ def cleared(pair: Pair, beam: int, pulse: tuple[int, int]) -> None:
 
 def between(pulse: tuple[int, int] | list[int]) -> int:
     """How long a body thinner than the beams' gap is between them after passing one."""
-    return (sub(pulse[1], pulse[0]) // 2 + BETWEEN_SLACK_MS) & MASK
+    return (sub(pulse[1], pulse[0]) + BETWEEN_SLACK_MS) & MASK
 
 
 def theirs(pair: Pair, beam: int, pulse: tuple[int, int]) -> bool:

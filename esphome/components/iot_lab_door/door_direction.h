@@ -13,7 +13,7 @@
 //   - When a beam breaks, its pulse pairs with the oldest unpaired pulse of the other beam
 //     that is still broken, or that cleared so recently that the same body can be reaching
 //     this beam: someone thinner than the gap between the beams is between them for at most
-//     half the time they took to pass one (bodies at least 20 cm deep, beams 30 cm apart),
+//     as long as they took to pass one (bodies at least 15 cm deep, beams 30 cm apart),
 //     plus two reads. No time limit while a beam stays broken: someone may stand in it.
 //   - Someone standing in the doorway shifts their weight: while they hold the beam they
 //     came by, or hold a beam longer than anyone takes to walk through it (1.5 s), new
@@ -328,9 +328,9 @@ class DirectionDetector {
   }
 
   // How long someone thinner than the gap between the beams is between them, at most, after
-  // taking `pulse` to pass one: half as long (bodies at least 20 cm deep, beams 30 cm
-  // apart), give or take two reads.
-  static uint32_t between_(const Pulse &pulse) { return (pulse.off - pulse.on) / 2 + BETWEEN_SLACK_MS; }
+  // taking `pulse` to pass one: as long again (bodies at least 15 cm deep, a child; beams
+  // 30 cm apart), give or take two reads.
+  static uint32_t between_(const Pulse &pulse) { return (pulse.off - pulse.on) + BETWEEN_SLACK_MS; }
 
   uint8_t newest_pair_() const {
     uint8_t newest = NOBODY;
