@@ -77,7 +77,7 @@ class DirectionDetector {
       clearing_[beam] = true;
       clear_at_[beam] = now_ms;
     } else if (clearing_[beam]) {
-      clearing_[beam] = false;  // cleared for less than fill_ms: the same pulse goes on
+      clearing_[beam] = false;  // cleared for less than FILL_MS: the same pulse goes on
     } else {
       this->start_pulse_(beam, now_ms);
     }
@@ -85,7 +85,7 @@ class DirectionDetector {
   }
 
   // Time passing without an edge (the firmware polls every 100 ms): a clear that has
-  // lasted `fill_ms` is final, and may complete a passage.
+  // lasted FILL_MS is final, and a person gone gap_ms ago is counted.
   Passage poll(uint32_t now_ms) {
     if (legs_)
       this->stride_end_(now_ms);
@@ -408,7 +408,7 @@ class DirectionDetector {
   uint8_t stride_last_{0};        // the beam cleared last
   bool stride_seen_[2]{false, false};
   bool level_[2]{false, false};     // as last reported
-  bool clearing_[2]{false, false};  // cleared, for less than fill_ms so far
+  bool clearing_[2]{false, false};  // cleared, for less than FILL_MS so far
   uint32_t clear_at_[2]{0, 0};
   uint32_t open_on_[2]{0, 0};       // when the beam's current pulse broke
   uint8_t open_pair_[2]{NOBODY, NOBODY};
