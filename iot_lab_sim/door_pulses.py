@@ -87,6 +87,7 @@ class Mounting(IntEnum):
 
 
 STRIDE_GAP_MS = 200
+LONE_MS = 1000  # the library's loop: the second beam within 1 s of the first
 
 
 class StrideRule:

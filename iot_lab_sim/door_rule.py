@@ -15,6 +15,7 @@ from __future__ import annotations
 from .door_pulses import (
     FILL_MS,
     HOLD_MS,
+    LONE_MS,
     MASK,
     NOBODY,
     SLOTS,
@@ -53,6 +54,7 @@ class DirectionDetector:
         self.open_pair = [NOBODY, NOBODY]
         self.waiting: list[list[tuple[int, int]]] = [[], []]
         self.pairs = [Pair() for _ in range(SLOTS)]
+        self.lone_beam, self.lone = NOBODY, (0, 0)  # the last pulse that was nobody's
         self.out: list[Passage] = []
 
     @property
@@ -133,6 +135,9 @@ class DirectionDetector:
             partner, partner_open = (self.open_on[other], 0), True
         else:
             return  # the first beam of someone, or nobody's: wait for a partner
+        self.lone_beam = (
+            NOBODY  # someone is going through: a lone pulse before is nobody's
+        )
         slot = self._free_slot()
         pair = self.pairs[slot] = Pair(used=True, formed_at=now_ms, open=1)
         simultaneous = sub(now_ms, partner[0]) < self.simultaneous_ms
@@ -238,6 +243,17 @@ class DirectionDetector:
             last = self._newest_pair()
             if last != NOBODY and theirs(self.pairs[last], beam, pulse):
                 cleared(self.pairs[last], beam, pulse)
+            else:
+                self._alone(beam, pulse)
+
+    def _alone(self, beam: int, pulse: tuple[int, int]) -> None:
+        """Nobody's pulse: with a lone one of the other beam 1 s before, the library's rule."""
+        if self.lone_beam == 1 - beam and sub(pulse[0], self.lone[0]) <= LONE_MS:
+            self.lone_beam = NOBODY
+            if len(self.out) < SLOTS:
+                self.out.append(Passage.ENTRY if beam == 1 else Passage.EXIT)
+            return
+        self.lone_beam, self.lone = beam, pulse
 
     def _newest_pair(self) -> int:
         newest = NOBODY

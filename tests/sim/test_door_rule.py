@@ -59,7 +59,10 @@ def counted(pulses: list[Pulse], origin: int = 100000) -> list[Passage]:
         pytest.param(walk(IN, 1000, 250), [X], id="exit"),
         pytest.param(walk(OUT, 1000, 150, 100), [E], id="runner"),
         pytest.param([(OUT, 1000, 1300), (IN, 1400, 1700)], [E], id="thin walker"),
-        pytest.param([(OUT, 1000, 1200), (IN, 1441, 1640)], [], id="too thin a gap"),
+        pytest.param([(OUT, 1000, 1200), (IN, 2001, 2200)], [], id="too far apart"),
+        pytest.param(
+            [(OUT, 1000, 1200), (IN, 1441, 1640)], [E], id="the library's rule"
+        ),
         pytest.param([(OUT, 1000, 1200), (IN, 1440, 1640)], [E], id="a child"),
         pytest.param(
             [(OUT, 1000, 6400), (IN, 6000, 6700)], [E], id="standing, then in"

@@ -19,7 +19,9 @@
 //     came by, or hold a beam longer than anyone takes to walk through it (1.5 s), new
 //     pulses are theirs. A pulse that finds no partner within `gap_ms` of clearing is the
 //     last person's if it began while they were in the beams or as soon after as they can
-//     step back to that beam (they turned back); otherwise it is nobody's.
+//     step back to that beam (they turned back); otherwise it is nobody's, unless the
+//     library's own rule explains it: a lone pulse of one beam, then of the other within
+//     1 s of its break, is someone going from the first to the second.
 //   - Once every pulse of a person has cleared, `gap_ms` has passed and no unpaired pulse
 //     may still be theirs, they are judged: the beam that broke first is where they came
 //     from, the beam that cleared last where they went. A then B is an entry, B then A an
@@ -39,9 +41,9 @@
 // What two beams cannot tell (docs/protocol.md, "Door counter"):
 //   - Two people side by side, or one so close behind another that a beam never clears
 //     between them, make one pulse per beam: they count as one.
-//   - Someone thin enough to stand between the beams, touching neither, for longer than a
-//     walker takes to cross that gap: their pulses on the two beams are too far apart to
-//     be paired; nothing is counted for them.
+//   - Someone thin enough to stand between the beams, touching neither, for more than a
+//     second: their pulses on the two beams are too far apart to be one person's; nothing
+//     is counted for them.
 //   - Two people crossing the beams the opposite way at the same moment.
 #pragma once
 
@@ -99,6 +101,7 @@ class DirectionDetector {
   static constexpr uint32_t BETWEEN_SLACK_MS = 40;
   static constexpr uint32_t HOLD_MS = 1500;  // 60 cm of body and bag at 0.4 m/s
   static constexpr uint32_t STRIDE_GAP_MS = 200;
+  static constexpr uint32_t LONE_MS = 1000;  // the library's loop: the second within 1 s
   static constexpr uint8_t SLOTS = 4;
   static constexpr uint8_t NOBODY = 0xFF;  // no beam, no pair
 
@@ -189,6 +192,7 @@ class DirectionDetector {
     } else {
       return;  // the first beam of someone, or nobody's: wait for a partner
     }
+    lone_beam_ = NOBODY;  // someone is going through: a lone pulse before is nobody's
     uint8_t slot = this->free_slot_();
     Pair &pair = pairs_[slot];
     pair = Pair{};
@@ -314,6 +318,8 @@ class DirectionDetector {
       uint8_t last = this->newest_pair_();
       if (last != NOBODY && theirs_(pairs_[last], beam, pulse))
         cleared_(pairs_[last], beam, pulse);
+      else
+        this->alone_(beam, pulse);
     }
   }
 
@@ -331,6 +337,20 @@ class DirectionDetector {
   // taking `pulse` to pass one: as long again (bodies at least 15 cm deep, a child; beams
   // 30 cm apart), give or take two reads.
   static uint32_t between_(const Pulse &pulse) { return (pulse.off - pulse.on) + BETWEEN_SLACK_MS; }
+
+  // What pairing could not explain falls back on the library's own rule: a lone pulse of
+  // one beam, then a lone pulse of the other breaking within LONE_MS of the first's break,
+  // with nothing paired in between, is someone going from the first to the second (a body
+  // standing between the beams, or pulses no body makes).
+  void alone_(uint8_t beam, const Pulse &pulse) {
+    if (lone_beam_ == 1 - beam && pulse.on - lone_.on <= LONE_MS) {
+      lone_beam_ = NOBODY;
+      this->give_(beam == 1 ? Passage::ENTRY : Passage::EXIT);
+      return;
+    }
+    lone_beam_ = beam;
+    lone_ = pulse;
+  }
 
   uint8_t newest_pair_() const {
     uint8_t newest = NOBODY;
@@ -415,6 +435,8 @@ class DirectionDetector {
   Pulse waiting_pulses_[2][SLOTS]{};
   uint8_t waiting_[2]{0, 0};
   Pair pairs_[SLOTS]{};
+  uint8_t lone_beam_{NOBODY};  // the beam of the last pulse that was nobody's
+  Pulse lone_{};
   Passage out_[SLOTS]{};
   uint8_t out_count_{0};
 };
