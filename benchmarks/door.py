@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-import shutil
 import subprocess
 import time
 from typing import Any
+
+from tests.esphome.host import compile_program
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tests" / "esphome" / "door_direction_test.cpp"
@@ -24,24 +25,9 @@ HEADER_DIR = ROOT / "esphome" / "components" / "iot_lab_door"
 
 def run_door(days: int, workdir: Path) -> dict[str, Any]:
     """Build the program, run its table for `days` library days, return its figures."""
-    compiler = shutil.which("g++")
-    if compiler is None:
-        raise RuntimeError("the door part needs g++ (apt-get install g++)")
     workdir.mkdir(parents=True, exist_ok=True)
-    binary = workdir / "door_direction_bench"
-    subprocess.run(
-        [
-            compiler,
-            "-std=c++17",
-            "-O2",
-            "-I",
-            str(HEADER_DIR),
-            str(SOURCE),
-            "-o",
-            str(binary),
-        ],
-        check=True,
-        timeout=300,
+    binary = compile_program(
+        SOURCE, HEADER_DIR, workdir / "door_direction_bench", "-O2"
     )
     started = time.monotonic()
     table = subprocess.run(

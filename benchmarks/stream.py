@@ -100,6 +100,24 @@ def run_stream(
     return result
 
 
+def _measured(
+    bench: Bench, pid: int, topics: list[str], messages: int, recording: Path | None
+) -> tuple[EventLog, int, float, str]:
+    """One stream, from an idle event loop to an idle event loop.
+
+    Its events, the messages sent, the loop's time per message, and py-spy's stacks when
+    `recording` names a file for them.
+    """
+    settle_cpu(pid)
+    before = cpu_seconds(pid, main_thread=True)
+    profiler = Recording(pid, recording) if recording else None
+    log, sent = stream_and_drain(bench, topics, messages)
+    settle_cpu(pid)
+    collapsed = profiler.stop() if profiler else ""
+    used = cpu_seconds(pid, main_thread=True) - before
+    return log, sent["sent"], used / sent["sent"] * 1e6, collapsed
+
+
 def _alone(
     bench: Bench,
     pid: int,
@@ -110,15 +128,8 @@ def _alone(
     side: str,
 ) -> dict[str, float]:
     """One side's stream alone: its rate and the event loop's time per message."""
-    settle_cpu(pid)
-    before = cpu_seconds(pid, main_thread=True)
-    log, sent = stream_and_drain(bench, topics, messages)
-    settle_cpu(pid)
-    used = cpu_seconds(pid, main_thread=True) - before
-    figures = {
-        "sent": sent["sent"],
-        "loop_us_per_message": round(used / sent["sent"] * 1e6, 1),
-    }
+    log, sent, loop_us, _ = _measured(bench, pid, topics, messages, None)
+    figures = {"sent": sent, "loop_us_per_message": round(loop_us, 1)}
     if side != "floor":
         changes = sum(side_of.get(entity) == side for entity, *_ in log.events)
         figures["messages_per_s"] = processing_rates(log, side_of)[side]
@@ -130,13 +141,8 @@ def _profile(
     bench: Bench, pid: int, topics: list[str], messages: int
 ) -> dict[str, Any]:
     """IoT Lab's stream alone once more, sampled by py-spy: its share, bucket by bucket."""
-    settle_cpu(pid)
-    before = cpu_seconds(pid, main_thread=True)
-    recording = Recording(pid, bench.workdir / "profile.txt")
-    _, sent = stream_and_drain(bench, topics, messages)
-    settle_cpu(pid)
-    collapsed = recording.stop()
-    loop_us = (cpu_seconds(pid, main_thread=True) - before) / sent["sent"] * 1e6
+    recording = bench.workdir / "profile.txt"
+    _, _, loop_us, collapsed = _measured(bench, pid, topics, messages, recording)
     return {"loop_us_per_message": round(loop_us, 1)} | per_message(
         buckets(collapsed), loop_us
     )

@@ -112,10 +112,6 @@ SENSORS += (
     _door_sensor(
         "lifetime_exits", lambda c: c.lifetime_exits, SensorStateClass.TOTAL_INCREASING
     ),
-)
-
-
-SENSORS += (
     IotLabSensorEntityDescription(
         key="last_heard",
         translation_key="last_heard",
