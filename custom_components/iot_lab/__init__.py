@@ -23,8 +23,10 @@ from .const import (
 from .export import async_start_auto_export, auto_export_on
 from .frontend import async_register_strategy
 from .hub import IotLabConfigEntry, IotLabHub
-from .legacy import LegacyTopics
-from .protocol import board_id_of_key
+from .iot_lab_wire import (
+    LegacyTopics,
+    board_id_of_key,
+)
 from .registry import async_scope_registries
 from .services import async_setup_services
 from .storage import counters_store

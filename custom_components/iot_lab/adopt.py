@@ -6,9 +6,9 @@ from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util.hass_dict import HassKey
 
-from . import legacy
 from .const import DOMAIN, LOGGER
 from .hub import IotLabConfigEntry
+from .iot_lab_wire import decode_legacy
 
 ADOPTER: HassKey[str] = HassKey(f"{DOMAIN}_legacy_adopter")
 """The entry id of the one entry that adopts the legacy topics."""
@@ -29,7 +29,7 @@ async def async_adopt_legacy(hass: HomeAssistant, entry: IotLabConfigEntry) -> N
 
     @callback
     def _async_received(msg: mqtt.ReceiveMessage) -> None:
-        hub.async_dispatch(legacy.decode_legacy(msg.topic, msg.payload, topics))
+        hub.async_dispatch(decode_legacy(msg.topic, msg.payload, topics))
 
     hass.data[ADOPTER] = entry.entry_id
     unsubscribers = [

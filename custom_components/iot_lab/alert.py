@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from .parsers import (
+from .iot_lab_wire import (
     HUMIDITY_MAX,
     HUMIDITY_MIN,
     LEVEL_MAX,

@@ -19,10 +19,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
-from . import protocol
 from .board import Board
 from .const import LOGGER
-from .legacy import DEFAULT_SILENCE, silent_kind
+from .iot_lab_wire import (
+    DEFAULT_SILENCE,
+    ProtocolError,
+    parse_bridge_state,
+    silent_kind,
+)
 from .state import Part
 
 
@@ -179,8 +183,8 @@ class Availability:
     def _async_bridge_received(self, bridge: str, msg: mqtt.ReceiveMessage) -> None:
         """A bridge's notification; anything but "1" or "0" is logged and dropped."""
         try:
-            up = protocol.parse_bridge_state(msg.payload)
-        except protocol.ProtocolError as err:
+            up = parse_bridge_state(msg.payload)
+        except ProtocolError as err:
             LOGGER.warning("Dropped bridge state on %s: %s", bridge, err)
             return
         if self.bridge_up.get(bridge) == up:

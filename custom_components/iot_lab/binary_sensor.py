@@ -18,7 +18,7 @@ from .alert import THRESHOLDS, AlertKind
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .legacy import LegacyCapability
+from .iot_lab_wire import LegacyCapability
 from .state import Part
 
 PARALLEL_UPDATES = 0

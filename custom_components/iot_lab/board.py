@@ -7,8 +7,19 @@ from datetime import UTC, datetime
 from typing import Final
 
 from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
-from .messages import Quantity, Reading
-from .parsers import BoardInfo
+from .iot_lab_wire import (
+    BoardInfo,
+    BoardMessage,
+    Crossing,
+    CsvLine,
+    HumidityReading,
+    LedEcho,
+    LightReading,
+    Measurement,
+    OledEcho,
+    TemperatureReading,
+    Totals,
+)
 from .state import (
     AlertListeners,
     ClimateState,
@@ -30,21 +41,6 @@ _ALERTS_FED_BY: Final[dict[Part, tuple[AlertKind, ...]]] = {
     Part.COUNT: (AlertKind.OCCUPANCY_HIGH,),
 }
 """Which alerts a change of each part may open or resolve."""
-
-_OWNER: Final[dict[Part, str]] = {
-    part: attribute
-    for attribute, state in (
-        ("status", StatusState),
-        ("light", LightState),
-        ("climate", ClimateState),
-        ("echo", EchoState),
-        ("door", DoorState),
-        ("measurement", MeasurementState),
-        ("_alerts", AlertListeners),
-    )
-    for part in state.PARTS
-}
-"""The board attribute holding the state that owns each part."""
 
 
 class Board:
@@ -117,20 +113,34 @@ class Board:
             self._owner(part).unlisten(part, listener)
 
     def _owner(self, part: Part) -> Observed:
-        owner: Observed = getattr(self, _OWNER[part])
-        return owner
+        """The state that owns `part` (entities listen rarely: a scan is enough)."""
+        states: tuple[Observed, ...] = (
+            self.status,
+            self.light,
+            self.climate,
+            self.echo,
+            self.door,
+            self.measurement,
+            self._alerts,
+        )
+        return next(state for state in states if part in state.PARTS)
 
-    def async_read(self, reading: Reading) -> str | None:
-        """Store a reading in its capability's state; say why when it is refused."""
-        match reading.quantity:
-            case Quantity.LIGHT:
-                self.light.set_raw(int(reading.value))
-            case Quantity.TEMPERATURE:
-                self.climate.set_temperature(reading.value)
-            case Quantity.HUMIDITY:
-                self.climate.set_humidity(reading.value)
-            case Quantity.MEASUREMENT:
-                return self.measurement.apply(reading, fixed=self.info is not None)
+    def take(self, message: BoardMessage | CsvLine, now: datetime) -> str | None:
+        """Hand a message to the capability state it belongs to; say why if refused.
+
+        The one place a board's own messages are routed: each state takes its types.
+        """
+        match message:
+            case LightReading():
+                self.light.take(message)
+            case TemperatureReading() | HumidityReading():
+                self.climate.take(message)
+            case Totals() | Crossing() | CsvLine():
+                return self.door.take(message, now)
+            case LedEcho() | OledEcho():
+                self.echo.take(message)
+            case Measurement():
+                return self.measurement.take(message, fixed=self.info is not None)
         return None
 
     def async_set_threshold(self, kind: AlertKind, limit: float) -> None:

@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .parsers import Capability
+from .iot_lab_wire import Capability
 
 PARALLEL_UPDATES = 0
 

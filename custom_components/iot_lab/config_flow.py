@@ -14,13 +14,19 @@ from homeassistant.core import callback
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 import probatio as vol
 
-from . import parsers, protocol
 from .const import (
     CONF_BASE_TOPIC,
     DOMAIN,
 )
+from .iot_lab_wire import (
+    DEFAULT_BASE_TOPIC,
+    Channel,
+    ProtocolError,
+    parse_info,
+    split_topic,
+    validate_base_topic,
+)
 from .options_flow import IotLabOptionsFlow
-from .payload import ProtocolError
 from .registry import async_scope_registries
 
 
@@ -46,22 +52,20 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def __init__(self) -> None:
         """Start with the default base topic."""
-        self._base_topic = protocol.DEFAULT_BASE_TOPIC
+        self._base_topic = DEFAULT_BASE_TOPIC
 
     @override
     async def async_step_mqtt(
         self, discovery_info: MqttServiceInfo
     ) -> ConfigFlowResult:
         """Offer IoT Lab the first time a board announces on the default base topic."""
-        await self.async_set_unique_id(protocol.DEFAULT_BASE_TOPIC)
+        await self.async_set_unique_id(DEFAULT_BASE_TOPIC)
         self._abort_if_unique_id_configured()
         try:
-            board_id, channel = protocol.split_topic(
-                protocol.DEFAULT_BASE_TOPIC, discovery_info.topic
-            )
-            if channel is not protocol.Channel.INFO:
+            board_id, channel = split_topic(DEFAULT_BASE_TOPIC, discovery_info.topic)
+            if channel is not Channel.INFO:
                 raise ProtocolError(f"{discovery_info.topic} is not an announce")
-            info = parsers.parse_info(board_id, discovery_info.payload)
+            info = parse_info(board_id, discovery_info.payload)
         except ProtocolError:
             return self.async_abort(reason="invalid_discovery_info")
         self.context["title_placeholders"] = {"name": info.name}
@@ -98,7 +102,7 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         return self.async_show_form(
             step_id="user",
-            data_schema=_schema(protocol.DEFAULT_BASE_TOPIC),
+            data_schema=_schema(DEFAULT_BASE_TOPIC),
             errors=errors,
         )
 
@@ -110,7 +114,7 @@ class IotLabConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> str | None:
         """Validate the base topic and take it as unique id (abort if another has it)."""
         try:
-            base_topic = protocol.validate_base_topic(user_input[CONF_BASE_TOPIC])
+            base_topic = validate_base_topic(user_input[CONF_BASE_TOPIC])
         except ProtocolError:
             errors[CONF_BASE_TOPIC] = "invalid_base_topic"
             return None

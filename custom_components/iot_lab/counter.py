@@ -11,7 +11,10 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any, Final, Self
 
-from .parsers import CounterTotals, Passage
+from .iot_lab_wire import (
+    CounterTotals,
+    Passage,
+)
 
 PERIOD: Final = timedelta(minutes=30)
 HISTORY_DAYS: Final = 31
@@ -51,7 +54,7 @@ class DoorCount:
     seen_periods: list[str] = field(default_factory=list)
     """Periods already counted from CSV lines, oldest first."""
 
-    def apply_totals(self, totals: CounterTotals, now: datetime) -> bool:
+    def count_totals(self, totals: CounterTotals, now: datetime) -> bool:
         """Count what the totals add since the last ones; return True if anything changed.
 
         A new boot id starts a new run: the board counts from zero, so its totals count in
@@ -86,7 +89,7 @@ class DoorCount:
         self.live_entries = self.live_exits = 0
         return True
 
-    def apply_passage(self, passage: Passage, now: datetime) -> None:
+    def count_passage(self, passage: Passage, now: datetime) -> None:
         """Count one passage at once, ahead of the totals that will confirm it."""
         self.roll_over(now.date())
         if passage is Passage.IN:
@@ -98,7 +101,7 @@ class DoorCount:
         self.passages += 1
         self.last_passage = passage
 
-    def apply_period(
+    def count_period(
         self, period_end: datetime, entries: int, exits: int, now: datetime
     ) -> bool:
         """Count one CSV line: the passages of the 30 minutes before `period_end`.

@@ -10,9 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from . import protocol
 from .const import DOMAIN, MANUFACTURER
-from .parsers import BoardInfo
+from .iot_lab_wire import (
+    BoardInfo,
+    board_key,
+)
 
 
 class BoardDevices:
@@ -27,7 +29,7 @@ class BoardDevices:
 
     def identifier(self, board_id: str) -> tuple[str, str]:
         """The board's device identifier, unique across entries (sites)."""
-        return DOMAIN, protocol.board_key(self.base_topic, board_id)
+        return DOMAIN, board_key(self.base_topic, board_id)
 
     def device_info(self, board_id: str) -> DeviceInfo:
         """What a board's entities name their device by: one object for all of them.

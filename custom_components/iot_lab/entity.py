@@ -11,10 +11,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import protocol
 from .board import Board
 from .const import DOMAIN, SIGNAL_BOARD_ANNOUNCED
 from .hub import IotLabConfigEntry, IotLabHub
+from .iot_lab_wire import board_key
 from .state import Part
 
 
@@ -46,7 +46,7 @@ class IotLabEntity(Entity):
         self.hub = hub
         self.board = board
         self.entity_description = description
-        key = protocol.board_key(hub.base_topic, board.board_id)
+        key = board_key(hub.base_topic, board.board_id)
         self._attr_unique_id = f"{key}_{description.key}"
         self._attr_device_info = hub.devices.device_info(board.board_id)
 
@@ -141,7 +141,7 @@ def _async_remove_unwanted(
     A board with no status topic had a connectivity sensor stuck on unknown.
     """
     registry = er.async_get(hub.hass)
-    key = protocol.board_key(hub.base_topic, board.board_id)
+    key = board_key(hub.base_topic, board.board_id)
     for description in descriptions:
         if description.unless in board.capabilities and (
             entity_id := registry.async_get_entity_id(

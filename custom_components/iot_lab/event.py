@@ -13,7 +13,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .parsers import Capability, Passage
+from .iot_lab_wire import (
+    Capability,
+    Passage,
+)
 from .state import Part
 
 PARALLEL_UPDATES = 0
@@ -25,8 +28,8 @@ EVENT_TYPES: Final = {Passage.IN: "entry", Passage.OUT: "exit"}
 class IotLabEventEntityDescription(EventEntityDescription, IotLabEntityDescription):
     """An event fired for each live passage."""
 
-    value_fn: Callable[[Board], tuple[int, Passage | None]]
-    """How many live passages so far, and the last one's direction."""
+    value_fn: Callable[[Board], Passage | None]
+    """The direction of the passage that just happened."""
 
 
 EVENTS: tuple[IotLabEventEntityDescription, ...] = (
@@ -34,13 +37,8 @@ EVENTS: tuple[IotLabEventEntityDescription, ...] = (
         key="passage",
         translation_key="passage",
         capability=Capability.COUNTER,
-        parts=(Part.PASSAGE,),
         event_types=list(EVENT_TYPES.values()),
-        value_fn=lambda board: (
-            (count.passages, count.last_passage)
-            if (count := board.door.count)
-            else (0, None)
-        ),
+        value_fn=lambda board: board.door.crossing,
     ),
 )
 
@@ -58,18 +56,20 @@ class IotLabEvent(IotLabEntity, EventEntity):
     """Fires `entry` or `exit` when someone crosses the beams."""
 
     entity_description: IotLabEventEntityDescription
-    _seen = 0
 
     async def async_added_to_hass(self) -> None:
-        """Fire only passages that happen from now on."""
-        self._seen, _ = self.entity_description.value_fn(self.board)
+        """Follow the board's availability, and fire each passage from now on."""
         await super().async_added_to_hass()
+        self.board.async_listen((Part.PASSAGE,), self._async_passage)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop following the passages."""
+        self.board.async_unlisten((Part.PASSAGE,), self._async_passage)
+        await super().async_will_remove_from_hass()
 
     @callback
-    def _async_board_changed(self) -> None:
-        """A new passage fires its event; anything else changes nothing shown."""
-        passages, last = self.entity_description.value_fn(self.board)
-        if passages != self._seen and last is not None:
-            self._seen = passages
-            self._trigger_event(EVENT_TYPES[last])
-        self.async_write_ha_state()
+    def _async_passage(self) -> None:
+        """A passage: its event, in the direction its message gave."""
+        if (passage := self.entity_description.value_fn(self.board)) is not None:
+            self._trigger_event(EVENT_TYPES[passage])
+            self.async_write_ha_state()

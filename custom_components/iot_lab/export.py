@@ -32,9 +32,13 @@ from .const import (
     LOGGER,
 )
 from .counter import DoorCount
-from .csvline import CsvLine, format_csv_line
 from .hub import IotLabConfigEntry
-from .parsers import Capability, CsvIdentity
+from .iot_lab_wire import (
+    Capability,
+    CsvIdentity,
+    CsvLine,
+    format_csv_line,
+)
 from .upload import UploadRefusedError, UploadSettings, async_put
 
 

@@ -1,7 +1,7 @@
 """Routes every message of one base topic to its board, and keeps the boards' lifecycle.
 
 The path of one message: Home Assistant's MQTT client → `IotLabHub._async_received` →
-`protocol.decode_message` (one typed message) → `IotLabHub.async_dispatch` → the board's
+`decode_message` (one typed message) → `IotLabHub.async_dispatch` → the board's
 typed state → its entities. Device registry, availability, storage and the upload queue
 live in their own modules; the hub only calls them.
 """
@@ -16,7 +16,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
-from . import protocol
 from .alert import Transition
 from .alerting import async_fire_alert
 from .availability import Availability
@@ -27,22 +26,24 @@ from .const import (
     MAX_PENDING_BOARDS,
     SIGNAL_BOARD_ANNOUNCED,
 )
-from .csvline import CsvLine, csv_board_info
 from .devices import BoardDevices
 from .droplog import DropLog
-from .legacy import DEFAULT_TOPICS, LegacyTopics
-from .messages import (
+from .iot_lab_wire import (
+    DEFAULT_TOPICS,
     Announce,
-    Crossing,
-    Echo,
-    Message,
-    Reading,
+    BoardInfo,
+    Channel,
+    Command,
+    CsvLine,
+    LegacyTopics,
     Refusal,
     Status,
-    Totals,
+    WireMessage,
+    channel_topic,
+    csv_board_info,
+    decode_message,
+    subscription_topic,
 )
-from .parsers import BoardInfo
-from .protocol import Channel, Command
 from .state import Part
 from .storage import BoardStore
 
@@ -102,7 +103,7 @@ class IotLabHub:
         self._unsubscribers.append(
             await mqtt.async_subscribe(
                 self.hass,
-                protocol.subscription_topic(self.base_topic),
+                subscription_topic(self.base_topic),
                 self._async_received,
                 qos=1,
                 encoding=None,
@@ -119,12 +120,12 @@ class IotLabHub:
     @callback
     def _async_received(self, msg: mqtt.ReceiveMessage) -> None:
         """Decode once; bad input is logged and dropped, never raised."""
-        message = protocol.decode_message(self.base_topic, msg.topic, msg.payload)
+        message = decode_message(self.base_topic, msg.topic, msg.payload)
         if message is not None:
             self._async_handle(message)
 
     @callback
-    def async_dispatch(self, messages: Iterable[Message]) -> None:
+    def async_dispatch(self, messages: Iterable[WireMessage]) -> None:
         """Apply what one payload of older firmware said, in order.
 
         A refusal stops the rest. A board that sent what was applied has been heard.
@@ -138,7 +139,7 @@ class IotLabHub:
             if (board := self.boards.get(board_id)) is not None:
                 self.availability.async_heard(board)
 
-    def _async_handle(self, message: Message) -> bool:
+    def _async_handle(self, message: WireMessage) -> bool:
         """Apply one message; log a refusal once per board and kind, then drop it."""
         if (refusal := self._async_apply(message)) is None:
             self.drops.clear(message.board_id, message.kind)
@@ -146,8 +147,8 @@ class IotLabHub:
         self.drops.warn(refusal.board_id, refusal.kind, refusal.reason)
         return False
 
-    def _async_apply(self, message: Message) -> Refusal | None:
-        """The one place that acts on each type of message."""
+    def _async_apply(self, message: WireMessage) -> Refusal | None:
+        """The one place that routes a message: lifecycle here, the rest to its board."""
         if isinstance(message, Refusal):
             return message
         if isinstance(message, Announce):
@@ -158,22 +159,10 @@ class IotLabHub:
             return None
         if (board := self.board(message.board_id)) is None:
             return None
-        match message:
-            case Reading():
-                if (reason := board.async_read(message)) is not None:
-                    return Refusal(
-                        board_id=message.board_id, kind=message.kind, reason=reason
-                    )
-            case Status():
-                self.availability.async_set_online(board, message.online)
-            case Totals():
-                board.door.apply_totals(message.totals, dt_util.now())
-            case Crossing():
-                board.door.apply_passage(message.passage, dt_util.now())
-            case Echo(led=bool() as on):
-                board.echo.set_led(on)
-            case Echo(oled=str() as text):
-                board.echo.set_oled(text)
+        if isinstance(message, Status):
+            self.availability.async_set_online(board, message.online)
+        elif (reason := board.take(message, dt_util.now())) is not None:
+            return Refusal(board_id=message.board_id, kind=message.kind, reason=reason)
         return None
 
     @callback
@@ -211,7 +200,7 @@ class IotLabHub:
         if board is not None and board.info is None:
             self._pending -= 1
         self.availability.async_forget(board_id)
-        topic = protocol.channel_topic(self.base_topic, board_id, Channel.INFO)
+        topic = channel_topic(self.base_topic, board_id, Channel.INFO)
         await mqtt.async_publish(self.hass, topic, "", qos=1, retain=True)
         LOGGER.info("Board %s removed; its retained announce was cleared", board_id)
 
@@ -237,10 +226,8 @@ class IotLabHub:
         if board is None:
             return False
         self.availability.async_heard(board)
-        if not board.door.apply_period(line, dt_util.now()):
-            LOGGER.debug(
-                "CSV period %s of %s counted already", line.period_end, line.counter_id
-            )
+        if (reason := board.take(line, dt_util.now())) is not None:
+            LOGGER.debug("%s: %s", line.counter_id, reason)
             return False
         return True
 
@@ -249,7 +236,7 @@ class IotLabHub:
     ) -> None:
         """Send a command to a board under the base topic."""
         await self.async_publish(
-            protocol.channel_topic(self.base_topic, board_id, command), payload
+            channel_topic(self.base_topic, board_id, command), payload
         )
 
     async def async_publish(self, topic: str, payload: str) -> None:

@@ -14,12 +14,15 @@ from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import parsers
 from .alert import THRESHOLDS, ThresholdSpec
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .parsers import Capability
+from .iot_lab_wire import (
+    LIGHT_MAX,
+    LIGHT_MIN,
+    Capability,
+)
 from .state import LightState, Part
 
 PARALLEL_UPDATES = 0
@@ -46,8 +49,8 @@ def _calibration(
         parts=(Part.CALIBRATION,),
         entity_category=EntityCategory.CONFIG,
         mode=NumberMode.BOX,
-        native_min_value=parsers.LIGHT_MIN,
-        native_max_value=parsers.LIGHT_MAX,
+        native_min_value=LIGHT_MIN,
+        native_max_value=LIGHT_MAX,
         native_step=1,
         value_fn=lambda board: value_fn(board.light),
         set_fn=lambda board, value: set_fn(board.light, value),

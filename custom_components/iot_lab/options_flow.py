@@ -22,7 +22,6 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import csvline
 from .board import Board
 from .const import (
     CONF_BASE_TOPIC,
@@ -42,7 +41,14 @@ from .const import (
 )
 from .export import csv_identity_of
 from .hub import IotLabHub
-from .legacy import LegacyTopics
+from .iot_lab_wire import (
+    CSV_IDENTITY_KEYS,
+    Capability,
+    LegacyTopics,
+    ProtocolError,
+    csv_board_id,
+    csv_identity,
+)
 from .options_forms import (
     bridge_boards_schema,
     bridge_topic_errors,
@@ -52,8 +58,6 @@ from .options_forms import (
     silence_schema,
     upload_schema,
 )
-from .parsers import CSV_IDENTITY_KEYS, Capability, csv_identity
-from .payload import ProtocolError
 from .upload import UploadRefusedError, UploadSettings, async_check
 
 CONF_COUNTER_ID = "counter_id"
@@ -330,7 +334,7 @@ class IotLabOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             counter_id = user_input[CONF_COUNTER_ID].strip()
             try:
-                csvline.csv_board_id(counter_id)
+                csv_board_id(counter_id)
             except ProtocolError:
                 errors[CONF_COUNTER_ID] = "invalid_counter_id"
             else:

@@ -20,7 +20,6 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from . import legacy, protocol
 from .const import (
     CONF_AUTO_EXPORT,
     CONF_BRIDGE_BOARDS,
@@ -40,7 +39,13 @@ from .const import (
     DEFAULT_OPENING,
 )
 from .export import auto_export_on
-from .payload import ProtocolError
+from .iot_lab_wire import (
+    DEFAULT_SILENCE,
+    ProtocolError,
+    Silent,
+    validate_bridge_topic,
+    validate_topic,
+)
 from .upload import UploadProtocol
 
 
@@ -59,12 +64,9 @@ def _minutes(low: int = 1) -> NumberSelector:
 
 def silence_schema(options: dict[str, Any]) -> vol.Schema:
     """Minutes each kind of board with no status topic may stay silent."""
-    saved = {**legacy.DEFAULT_SILENCE, **options.get(CONF_SILENCE, {})}
+    saved = {**DEFAULT_SILENCE, **options.get(CONF_SILENCE, {})}
     return vol.Schema(
-        {
-            vol.Required(kind.value, default=saved[kind]): _minutes()
-            for kind in legacy.Silent
-        }
+        {vol.Required(kind.value, default=saved[kind]): _minutes() for kind in Silent}
     )
 
 
@@ -130,7 +132,7 @@ def bridge_topic_errors(topics: list[str], base_topic: str) -> dict[str, str]:
     """The topics field's error: a topic that is not one, inside the base, or twice."""
     try:
         for topic in topics:
-            protocol.validate_bridge_topic(topic, base_topic)
+            validate_bridge_topic(topic, base_topic)
     except ProtocolError:
         return {CONF_BRIDGE_TOPICS: "invalid_bridge_topic"}
     if len(set(topics)) != len(topics):
@@ -144,7 +146,7 @@ def legacy_topic_errors(topics: dict[str, str]) -> dict[str, str]:
     seen: set[str] = set()
     for key, topic in topics.items():
         try:
-            legacy.validate_topic(topic)
+            validate_topic(topic)
         except ProtocolError:
             errors[key] = "invalid_topic"
             continue

@@ -21,8 +21,10 @@ from .board import Board
 from .counter import DoorCount
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry, IotLabHub
-from .legacy import LegacyCapability
-from .parsers import Capability
+from .iot_lab_wire import (
+    Capability,
+    LegacyCapability,
+)
 from .state import Part
 
 PARALLEL_UPDATES = 0

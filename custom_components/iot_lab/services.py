@@ -21,8 +21,10 @@ from .board import Board
 from .const import ATTR_DATE, DOMAIN, SERVICE_EXPORT_COUNTS
 from .export import async_export_and_upload
 from .hub import IotLabConfigEntry
-from .parsers import Capability
-from .protocol import board_id_of_key
+from .iot_lab_wire import (
+    Capability,
+    board_id_of_key,
+)
 
 EXPORT_SCHEMA = vol.Schema(
     {

@@ -15,9 +15,24 @@ from enum import StrEnum
 from typing import ClassVar, Final
 
 from .counter import DoorCount
-from .csvline import CsvLine
-from .messages import Reading
-from .parsers import LIGHT_MAX, CounterTotals, Passage, light_level
+from .iot_lab_wire import (
+    LIGHT_MAX,
+    ClimateMessage,
+    CounterTotals,
+    Crossing,
+    CsvLine,
+    DoorMessage,
+    EchoMessage,
+    HumidityReading,
+    LedEcho,
+    LightReading,
+    Measurement,
+    OledEcho,
+    Passage,
+    TemperatureReading,
+    Totals,
+    light_level,
+)
 
 type Listener = Callable[[], None]
 
@@ -137,10 +152,10 @@ class LightState(Observed):
             None if self.raw is None else light_level(self.raw, self.dark, self.bright)
         )
 
-    def set_raw(self, raw: int) -> None:
+    def take(self, message: LightReading) -> None:
         """A new reading."""
-        if raw != self.raw:
-            self.raw = raw
+        if message.raw != self.raw:
+            self.raw = message.raw
             self.changed(Part.LIGHT)
 
     def set_calibration(self, *, dark: float, bright: float) -> None:
@@ -157,17 +172,15 @@ class ClimateState(Observed):
     temperature: float | None = None
     humidity: float | None = None
 
-    def set_temperature(self, value: float) -> None:
-        """A new temperature reading."""
-        if value != self.temperature:
-            self.temperature = value
-            self.changed(Part.TEMPERATURE)
-
-    def set_humidity(self, value: float) -> None:
-        """A new humidity reading."""
-        if value != self.humidity:
-            self.humidity = value
-            self.changed(Part.HUMIDITY)
+    def take(self, message: ClimateMessage) -> None:
+        """A new temperature or humidity reading."""
+        match message:
+            case TemperatureReading(value=value) if value != self.temperature:
+                self.temperature = value
+                self.changed(Part.TEMPERATURE)
+            case HumidityReading(value=value) if value != self.humidity:
+                self.humidity = value
+                self.changed(Part.HUMIDITY)
 
 
 @dataclass(slots=True, eq=False)
@@ -181,17 +194,15 @@ class EchoState(Observed):
     led: bool | None = None
     oled: str | None = None
 
-    def set_led(self, on: bool) -> None:
-        """The LED's state."""
-        if on != self.led:
-            self.led = on
-            self.changed(Part.LED)
-
-    def set_oled(self, text: str) -> None:
-        """The text on the screen."""
-        if text != self.oled:
-            self.oled = text
-            self.changed(Part.OLED)
+    def take(self, message: EchoMessage) -> None:
+        """The LED's state, or the text on the screen."""
+        match message:
+            case LedEcho(on=on) if on != self.led:
+                self.led = on
+                self.changed(Part.LED)
+            case OledEcho(text=text) if text != self.oled:
+                self.oled = text
+                self.changed(Part.OLED)
 
 
 @dataclass(slots=True, eq=False)
@@ -200,6 +211,8 @@ class DoorState(Observed):
 
     PARTS: ClassVar[tuple[Part, ...]] = (Part.COUNT, Part.PASSAGE)
     count: DoorCount | None = None
+    crossing: Passage | None = None
+    """The direction of the last live passage, as its message gave it."""
     totals: CounterTotals | None = None
     csv_line: CsvLine | None = None
     """Last line of an HTTP counter: its text fields name the CSV export."""
@@ -209,28 +222,31 @@ class DoorState(Observed):
         self.count = count
         count.roll_over(now.date())
 
-    def apply_totals(self, totals: CounterTotals, now: datetime) -> None:
-        """The board's cumulative totals: count what they add."""
-        self.totals = totals
-        if self._count(now).apply_totals(totals, now):
-            self.changed(Part.COUNT)
+    def take(self, message: DoorMessage | CsvLine, now: datetime) -> str | None:
+        """Totals, a live passage or a CSV line; say why when a line counts nothing.
 
-    def apply_passage(self, passage: Passage, now: datetime) -> None:
-        """One live passage, counted at once."""
-        self._count(now).apply_passage(passage, now)
-        self.changed(Part.PASSAGE)
-        self.changed(Part.COUNT)
-
-    def apply_period(self, line: CsvLine, now: datetime) -> bool:
-        """One CSV line; False when its period was counted already."""
-        self.csv_line = line
-        naive = now.replace(tzinfo=None)
-        counted = self._count(now).apply_period(
-            line.period_end, line.entries, line.exits, naive
-        )
-        if counted:
-            self.changed(Part.COUNT)
-        return counted
+        Totals count what they add; a passage counts at once; a CSV line counts its
+        period once.
+        """
+        count = self._count(now)
+        match message:
+            case Totals(totals=totals):
+                self.totals = totals
+                if count.count_totals(totals, now):
+                    self.changed(Part.COUNT)
+            case Crossing(passage=passage):
+                count.count_passage(passage, now)
+                self.crossing = passage
+                self.changed(Part.PASSAGE)
+                self.changed(Part.COUNT)
+            case CsvLine():
+                self.csv_line = message
+                naive = now.replace(tzinfo=None)
+                end = message.period_end
+                if not count.count_period(end, message.entries, message.exits, naive):
+                    return f"CSV period {end} counted already"
+                self.changed(Part.COUNT)
+        return None
 
     def roll_over(self, now: datetime) -> None:
         """Local midnight: today's figures start again, even when no one passes."""
@@ -258,7 +274,7 @@ class MeasurementState(Observed):
     unit: str | None = None
     device_class: str | None = None
 
-    def apply(self, reading: Reading, *, fixed: bool) -> str | None:
+    def take(self, reading: Measurement, *, fixed: bool) -> str | None:
         """Take a reading; once the unit is `fixed`, refuse another one (say why)."""
         if not fixed:
             self.unit, self.device_class = reading.unit, reading.device_class

@@ -11,14 +11,19 @@ from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.util import dt as dt_util
 
-from . import legacy, parsers
 from .board import Board
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .legacy import LegacyCapability
-from .parsers import Capability
-from .protocol import Command
+from .iot_lab_wire import (
+    Capability,
+    Command,
+    LedEcho,
+    LegacyCapability,
+    esp32_led_command,
+    led_command,
+)
 from .state import Part
 
 PARALLEL_UPDATES = 0
@@ -90,7 +95,7 @@ class IotLabSwitch(IotLabEntity, SwitchEntity):
         await self.hub.async_publish_command(
             self.board.board_id,
             self.entity_description.command,
-            parsers.led_command(on),
+            led_command(on),
         )
 
 
@@ -106,10 +111,15 @@ class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
         """Restore the last command as the current state."""
         await super().async_added_to_hass()
         if (last := await self.async_get_last_state()) is not None:
-            self.board.echo.set_led(last.state == STATE_ON)
+            self._assume(on=last.state == STATE_ON)
 
     async def _async_send(self, *, on: bool) -> None:
         await self.hub.async_publish(
-            self.hub.legacy_topics.esp32_led, legacy.esp32_led_command(on)
+            self.hub.legacy_topics.esp32_led, esp32_led_command(on)
         )
-        self.board.echo.set_led(on)
+        self._assume(on=on)
+
+    def _assume(self, *, on: bool) -> None:
+        """The board echoes nothing: its state is the command, as if it had echoed it."""
+        echo = LedEcho(board_id=self.board.board_id, kind="assumed_led", on=on)
+        self.board.take(echo, dt_util.now())

@@ -10,14 +10,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from . import parsers
 from .board import Board
 from .const import DOMAIN
 from .entity import IotLabEntity, IotLabEntityDescription, async_setup_board_entities
 from .hub import IotLabConfigEntry
-from .parsers import Capability
-from .payload import ProtocolError
-from .protocol import Command
+from .iot_lab_wire import (
+    OLED_MAX_CHARS,
+    Capability,
+    Command,
+    ProtocolError,
+    oled_command,
+)
 from .state import Part
 
 PARALLEL_UPDATES = 0
@@ -38,7 +41,7 @@ TEXTS: tuple[IotLabTextEntityDescription, ...] = (
         capability=Capability.OLED,
         parts=(Part.OLED,),
         command=Command.OLED,
-        native_max=parsers.OLED_MAX_CHARS,
+        native_max=OLED_MAX_CHARS,
         mode=TextMode.TEXT,
         value_fn=lambda board: board.echo.oled,
     ),
@@ -67,13 +70,13 @@ class IotLabText(IotLabEntity, TextEntity):
     async def async_set_value(self, value: str) -> None:
         """Send the text, refusing what the screen cannot show rather than cutting it."""
         try:
-            payload = parsers.oled_command(value)
+            payload = oled_command(value)
         except ProtocolError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_oled_text",
                 translation_placeholders={
-                    "max": str(parsers.OLED_MAX_CHARS),
+                    "max": str(OLED_MAX_CHARS),
                     "reason": str(err),
                 },
             ) from err

@@ -9,10 +9,13 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 
-from . import csvline
 from .const import CONF_CSV_COUNTERS, CONF_WEBHOOK_LOCAL_ONLY, DOMAIN, LOGGER
 from .hub import IotLabConfigEntry
-from .payload import ProtocolError
+from .iot_lab_wire import (
+    MAX_CSV_BODY,
+    ProtocolError,
+    parse_csv_body,
+)
 
 
 def async_register_webhooks(hass: HomeAssistant, entry: IotLabConfigEntry) -> None:
@@ -36,13 +39,13 @@ def _handler(entry: IotLabConfigEntry, counter_id: str) -> webhook.HandlerType:
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Count each line once; refuse the whole body when any line is broken."""
-        if (request.content_length or 0) > csvline.MAX_CSV_BODY:
+        if (request.content_length or 0) > MAX_CSV_BODY:
             return _refuse(
                 counter_id, "body too large", HTTPStatus.REQUEST_ENTITY_TOO_LARGE
             )
-        body = await request.content.read(csvline.MAX_CSV_BODY + 1)
+        body = await request.content.read(MAX_CSV_BODY + 1)
         try:
-            lines = csvline.parse_csv_body(body)
+            lines = parse_csv_body(body)
         except ProtocolError as err:
             return _refuse(counter_id, str(err))
         for line in lines:

@@ -8,6 +8,11 @@ from pathlib import Path
 import shutil
 import tempfile
 
+from iot_lab_wire import (
+    BoardInfo,
+    Capability,
+    info_payload,
+)
 from PIL import Image, ImageChops, ImageStat
 from playwright.sync_api import (
     Page,
@@ -18,7 +23,6 @@ from playwright.sync_api import (
 import pytest
 
 from benchmarks.publisher import connect
-from custom_components.iot_lab import protocol
 from iot_lab_sim.harness import Demo
 from iot_lab_sim.hass_api import wait_for_entities
 from iot_lab_sim.processes import ROOT
@@ -214,16 +218,16 @@ def test_strategy_dashboard_shows_every_board_and_follows_new_ones(
 
     late = "climate-late"
     client = connect(demo.broker_port)
-    info = protocol.BoardInfo(
+    info = BoardInfo(
         late,
         "climate-dht11",
         "Climate corner late",
         "1.0.0",
-        frozenset({protocol.Capability.TEMPERATURE, protocol.Capability.HUMIDITY}),
+        frozenset({Capability.TEMPERATURE, Capability.HUMIDITY}),
     )
     try:
         for channel, payload in (
-            ("info", protocol.info_payload(info)),
+            ("info", info_payload(info)),
             ("status", "online"),
         ):
             client.publish(f"iot_lab/{late}/{channel}", payload, qos=1, retain=True)

@@ -2,7 +2,7 @@
 
 Every board config must pass `esphome config` and `esphome compile --only-generate`, and
 every topic and payload it publishes or listens to (as ESPHome resolves the config) must be
-one that `custom_components/iot_lab/protocol.py` accepts. Renaming a topic on either side
+one that `custom_components/iot_lab/iot_lab_wire.py` accepts. Renaming a topic on either side
 fails here.
 """
 
@@ -17,26 +17,24 @@ import shutil
 import subprocess
 from typing import Any
 
+import iot_lab_wire
 import pytest
 import yaml
 
 from iot_lab_sim import filters
 
-from .host import load_protocol
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
-protocol = load_protocol()
-Capability = protocol.Capability
-Channel = protocol.Channel
-Command = protocol.Command
+Capability = iot_lab_wire.Capability
+Channel = iot_lab_wire.Channel
+Command = iot_lab_wire.Command
 FIRMWARE = ROOT / "esphome"
 ESPHOME = ROOT / ".venv-esphome" / "bin" / "esphome"
 BOARDS = ["light-oled.yaml", "climate-dht11.yaml", "door-counter.yaml"]
-BASE = protocol.DEFAULT_BASE_TOPIC
+BASE = iot_lab_wire.DEFAULT_BASE_TOPIC
 RETAINED = {Channel.INFO, Channel.STATUS, Channel.COUNTER, Channel.LED, Channel.OLED}
-"""Channels published retained (docs/protocol.md); the others must not be."""
+"""Channels published retained (docs/iot_lab_wire.md); the others must not be."""
 CHANNELS_OF = {
     Capability.LIGHT: {Channel.LIGHT},
     Capability.LED: {Channel.LED},
@@ -170,9 +168,9 @@ def _info(config: dict[str, Any]) -> Any:
     (announce,) = {
         p.payload
         for p in _publishes(config)
-        if p.topic == protocol.channel_topic(BASE, _board_id(config), Channel.INFO)
+        if p.topic == iot_lab_wire.channel_topic(BASE, _board_id(config), Channel.INFO)
     }
-    return protocol.parse_info(_board_id(config), announce)
+    return iot_lab_wire.parse_info(_board_id(config), announce)
 
 
 @pytest.mark.parametrize("board", BOARDS)
@@ -188,20 +186,20 @@ def test_mqtt_is_set_up_for_the_integration(
 ) -> None:
     config = resolved[board]
     board_id = _board_id(config)
-    assert protocol.is_valid_board_id(board_id)
+    assert iot_lab_wire.is_valid_board_id(board_id)
     mqtt = config["mqtt"]
     # The integration owns the entities: no MQTT discovery, no stray log topic.
     assert mqtt["discovery"] is False
     assert mqtt["log_topic"] is None
     assert mqtt["topic_prefix"] == f"{BASE}/{board_id}"
-    status = protocol.channel_topic(BASE, board_id, Channel.STATUS)
+    status = iot_lab_wire.channel_topic(BASE, board_id, Channel.STATUS)
     assert (mqtt["birth_message"]["topic"], mqtt["will_message"]["topic"]) == (
         status,
         status,
     )
-    assert protocol.parse_status(mqtt["birth_message"]["payload"]) is True
-    assert protocol.parse_status(mqtt["will_message"]["payload"]) is False
-    assert protocol.parse_status(mqtt["shutdown_message"]["payload"]) is False
+    assert iot_lab_wire.parse_status(mqtt["birth_message"]["payload"]) is True
+    assert iot_lab_wire.parse_status(mqtt["will_message"]["payload"]) is False
+    assert iot_lab_wire.parse_status(mqtt["shutdown_message"]["payload"]) is False
     # Entities stay internal: ESPHome would otherwise publish <prefix>/<domain>/<name>/state.
     entities = [
         node
@@ -228,7 +226,7 @@ def test_every_publish_follows_the_contract(
     info = _info(config)
     published: set[Channel] = set()
     for message in _publishes(config):
-        topic_board, channel = protocol.split_topic(BASE, message.topic)
+        topic_board, channel = iot_lab_wire.split_topic(BASE, message.topic)
         assert topic_board == board_id, message
         assert message.retain is (channel in RETAINED), message
         published.add(channel)
@@ -253,12 +251,12 @@ def test_every_subscription_is_a_command_of_its_caps(
     board_id = _board_id(config)
     info = _info(config)
     allowed = {
-        protocol.channel_topic(BASE, board_id, command): command
+        iot_lab_wire.channel_topic(BASE, board_id, command): command
         for capability in info.capabilities
         for command in COMMANDS_OF.get(Capability(capability), ())
     }
     listened: set[Command] = set()
-    own_totals = protocol.channel_topic(BASE, board_id, Channel.COUNTER)
+    own_totals = iot_lab_wire.channel_topic(BASE, board_id, Channel.COUNTER)
     for topic, payload in _subscriptions(config):
         if topic == "homeassistant/status":
             assert payload == "online"  # re-announce when Home Assistant restarts
@@ -268,7 +266,7 @@ def test_every_subscription_is_a_command_of_its_caps(
         assert topic in allowed, topic
         listened.add(allowed[topic])
         if allowed[topic] is Command.LED:
-            assert payload in {protocol.PAYLOAD_ON, protocol.PAYLOAD_OFF}
+            assert payload in {iot_lab_wire.PAYLOAD_ON, iot_lab_wire.PAYLOAD_OFF}
         else:
             assert (
                 payload is None
@@ -353,15 +351,15 @@ def test_door_counter_uses_the_tested_direction_header(
 
 
 def _check_info(board_id: str, payload: str) -> None:
-    protocol.parse_info(board_id, payload)
+    iot_lab_wire.parse_info(board_id, payload)
 
 
 def _check_led(board_id: str, payload: str) -> None:
-    protocol.parse_led(payload)
+    iot_lab_wire.parse_led(payload)
 
 
 def _check_status(board_id: str, payload: str) -> None:
-    protocol.parse_status(payload)
+    iot_lab_wire.parse_status(payload)
 
 
 _LITERAL_CHECKS = {

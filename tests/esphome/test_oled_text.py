@@ -11,9 +11,10 @@ from pathlib import Path
 import random
 import subprocess
 
-from .host import COMPONENTS, build, load_protocol
+import iot_lab_wire
 
-protocol = load_protocol()
+from .host import COMPONENTS, build
+
 CHECKER = Path(__file__).with_name("oled_text_check.cpp")
 
 EDGES = [
@@ -56,8 +57,8 @@ ALPHABET = (
 
 def _accepted_by_the_integration(raw: bytes) -> bool:
     try:
-        protocol.oled_command(raw.decode("utf-8"))
-    except UnicodeDecodeError, protocol.ProtocolError:
+        iot_lab_wire.oled_command(raw.decode("utf-8"))
+    except UnicodeDecodeError, iot_lab_wire.ProtocolError:
         return False
     return True
 

@@ -8,11 +8,28 @@ import json
 from pathlib import Path
 import random
 
+from iot_lab_wire import (
+    DHT11_BOARD,
+    ESP32_BOARD,
+    Channel,
+    Command,
+    CounterTotals,
+    Passage,
+    Reading,
+    channel_topic,
+    decode_legacy,
+    info_payload,
+    parse_counter,
+    parse_dht11_data,
+    parse_dht11_status,
+    parse_humidity,
+    parse_info,
+    parse_light,
+    parse_passage,
+    parse_temperature,
+)
 import pytest
 
-from custom_components.iot_lab import legacy, protocol
-from custom_components.iot_lab.messages import Reading
-from custom_components.iot_lab.protocol import Channel, Command
 from iot_lab_sim.__main__ import build, parse_args
 from iot_lab_sim.boards import (
     ClimateBoard,
@@ -76,8 +93,8 @@ def test_arrivals_follow_opening_hours() -> None:
 
 def test_light_is_bright_at_noon_dark_at_night_and_valid() -> None:
     light, _, _ = kinds()
-    night = [protocol.parse_light(m.payload) for m in run(light, at(1), 2)]
-    noon = [protocol.parse_light(m.payload) for m in run(light, at(12), 2)]
+    night = [parse_light(m.payload) for m in run(light, at(1), 2)]
+    noon = [parse_light(m.payload) for m in run(light, at(12), 2)]
     assert max(night) < 400
     assert sum(noon) / len(noon) > 1500
     assert all(0 <= value <= 4095 for value in night + noon)
@@ -85,7 +102,7 @@ def test_light_is_bright_at_noon_dark_at_night_and_valid() -> None:
 
 def test_passing_clouds_vary_the_light() -> None:
     light, _, _ = kinds()
-    values = [protocol.parse_light(m.payload) for m in run(light, at(12.5), 0.5, 10)]
+    values = [parse_light(m.payload) for m in run(light, at(12.5), 0.5, 10)]
     assert max(values) - min(values) > 200
 
 
@@ -93,14 +110,12 @@ def test_dht11_reads_whole_numbers_that_drift_slowly() -> None:
     _, climate, _ = kinds()
     messages = run(climate, at(8), 8)
     temperatures = [
-        protocol.parse_temperature(m.payload)
+        parse_temperature(m.payload)
         for m in messages
         if m.topic.endswith("/temperature")
     ]
     humidities = [
-        protocol.parse_humidity(m.payload)
-        for m in messages
-        if m.topic.endswith("/humidity")
+        parse_humidity(m.payload) for m in messages if m.topic.endswith("/humidity")
     ]
     # Sent on change, and at least every 5 minutes: far fewer than every 30 s (960).
     assert 96 <= len(temperatures) < 300
@@ -115,25 +130,21 @@ def test_dht11_reads_whole_numbers_that_drift_slowly() -> None:
 def test_door_counter_totals_match_passages_over_a_day() -> None:
     _, _, door = kinds()
     assert door.state() == []  # nothing before it knows which run it continues
-    assert [protocol.parse_counter(m.payload) for m in door.settle()] == [
-        protocol.CounterTotals(0, 0, door.boot)
+    assert [parse_counter(m.payload) for m in door.settle()] == [
+        CounterTotals(0, 0, door.boot)
     ]
     messages = run(door, at(0), 24)
     passages = [
-        protocol.parse_passage(m.payload)
-        for m in messages
-        if m.topic.endswith("/passage")
+        parse_passage(m.payload) for m in messages if m.topic.endswith("/passage")
     ]
     totals = [
-        protocol.parse_counter(m.payload)
-        for m in messages
-        if m.topic.endswith("/counter")
+        parse_counter(m.payload) for m in messages if m.topic.endswith("/counter")
     ]
     assert all(m.retain for m in messages if m.topic.endswith("/counter"))
     assert len(passages) == len(totals) > 100
     last = totals[-1]
-    assert last.entries == passages.count(protocol.Passage.IN) == door.entries
-    assert last.exits == passages.count(protocol.Passage.OUT) == door.exits
+    assert last.entries == passages.count(Passage.IN) == door.entries
+    assert last.exits == passages.count(Passage.OUT) == door.exits
     assert last.boot == door.boot
     # Everybody has left by night; the board counted them with the firmware's rule,
     # from their beams: within a few of the truth, as a real counter.
@@ -155,7 +166,7 @@ def test_no_passage_at_night() -> None:
 
 def test_rebooted_door_counter_goes_on_from_its_retained_totals() -> None:
     _, _, door = kinds()
-    counter_topic = door.topic(protocol.Channel.COUNTER)
+    counter_topic = door.topic(Channel.COUNTER)
     assert door.command_topics == [counter_topic]
     before_connect = run(door, at(10), 0.5)  # counted before the totals came back
     assert not [m for m in before_connect if m.topic == counter_topic]
@@ -164,7 +175,7 @@ def test_rebooted_door_counter_goes_on_from_its_retained_totals() -> None:
     retained = '{"entries": 120, "exits": 100, "boot": "run-a"}'
     (totals,) = door.command(counter_topic, retained)
     assert totals.retain
-    assert protocol.parse_counter(totals.payload) == protocol.CounterTotals(
+    assert parse_counter(totals.payload) == CounterTotals(
         120 + counted[0], 100 + counted[1], "run-a"
     )
     # Its own later publishes, and settling, change nothing.
@@ -175,12 +186,10 @@ def test_rebooted_door_counter_goes_on_from_its_retained_totals() -> None:
 
 def test_door_counter_with_unreadable_retained_totals_starts_from_zero() -> None:
     _, _, door = kinds()
-    counter_topic = door.topic(protocol.Channel.COUNTER)
+    counter_topic = door.topic(Channel.COUNTER)
     assert door.command(counter_topic, '{"entries": -1}') == []
     (totals,) = door.settle()
-    assert protocol.parse_counter(totals.payload) == protocol.CounterTotals(
-        0, 0, door.boot
-    )
+    assert parse_counter(totals.payload) == CounterTotals(0, 0, door.boot)
 
 
 def test_boot_id_changes_on_every_boot_even_with_the_same_seed() -> None:
@@ -197,7 +206,7 @@ def test_announce_birth_and_last_will() -> None:
     info, status = light.announce()
     assert info.topic == "iot_lab/lab-1/info"
     assert info.retain
-    parsed = protocol.parse_info("lab-1", info.payload)
+    parsed = parse_info("lab-1", info.payload)
     assert parsed.capabilities == {"light", "led", "oled"}
     assert status == Message("iot_lab/lab-1/status", "online", True)
     assert light.will() == Message("iot_lab/lab-1/status", "offline", True)
@@ -210,8 +219,8 @@ def test_announce_birth_and_last_will() -> None:
 
 def test_led_and_oled_commands_are_obeyed_and_echoed() -> None:
     light, _, _ = kinds()
-    led_set = protocol.channel_topic("iot_lab", "lab-1", Command.LED)
-    oled_set = protocol.channel_topic("iot_lab", "lab-1", Command.OLED)
+    led_set = channel_topic("iot_lab", "lab-1", Command.LED)
+    oled_set = channel_topic("iot_lab", "lab-1", Command.OLED)
     assert set(light.command_topics) == {led_set, oled_set}
     assert light.command(led_set, "ON") == [Message("iot_lab/lab-1/led", "ON", True)]
     assert light.led
@@ -230,8 +239,8 @@ def test_light_board_keeps_led_and_text_in_flash(tmp_path: Path) -> None:
     flash = tmp_path / "flash" / "lab-1.json"
     light.boot_from(flash)  # never written: the defaults
     assert (light.led, light.oled) == (False, "IoT Lab")
-    light.command(protocol.channel_topic("iot_lab", "lab-1", Command.LED), "ON")
-    light.command(protocol.channel_topic("iot_lab", "lab-1", Command.OLED), "Bonjour")
+    light.command(channel_topic("iot_lab", "lab-1", Command.LED), "ON")
+    light.command(channel_topic("iot_lab", "lab-1", Command.OLED), "Bonjour")
     rebooted, _, _ = kinds()
     rebooted.boot_from(flash)
     assert (rebooted.led, rebooted.oled) == (True, "Bonjour")
@@ -259,7 +268,7 @@ def test_bad_commands_are_ignored_like_the_firmware(
     channel: Command, payload: str
 ) -> None:
     light, _, _ = kinds()
-    topic = protocol.channel_topic("iot_lab", "lab-1", channel)
+    topic = channel_topic("iot_lab", "lab-1", channel)
     assert light.command(topic, payload) == []
     assert not light.led
     assert light.oled == "IoT Lab"
@@ -267,33 +276,33 @@ def test_bad_commands_are_ignored_like_the_firmware(
 
 def test_the_led_glows_on_the_light_sensor() -> None:
     dark, lit = kinds(3)[0], kinds(3)[0]
-    lit.command(protocol.channel_topic("iot_lab", "lab-1", Command.LED), "ON")
-    dark_values = [protocol.parse_light(m.payload) for m in run(dark, at(2), 1)]
-    lit_values = [protocol.parse_light(m.payload) for m in run(lit, at(2), 1)]
+    lit.command(channel_topic("iot_lab", "lab-1", Command.LED), "ON")
+    dark_values = [parse_light(m.payload) for m in run(dark, at(2), 1)]
+    lit_values = [parse_light(m.payload) for m in run(lit, at(2), 1)]
     assert sum(lit_values) > sum(dark_values)
 
 
 def test_legacy_boards_speak_the_older_formats() -> None:
     rng = random.Random(1)
-    esp32 = LegacyEsp32("iot_lab", legacy.ESP32_BOARD, rng)
+    esp32 = LegacyEsp32("iot_lab", ESP32_BOARD, rng)
     (reading,) = esp32.due(at(12))
     assert reading.topic == "esp32/output"
-    assert 0 <= protocol.parse_light(reading.payload) <= 4095
+    assert 0 <= parse_light(reading.payload) <= 4095
     assert esp32.announce() == []
     assert esp32.will() is None
     assert esp32.command("/esp32/input", "on") == []
     assert esp32.led
 
-    dht = LegacyDht11("iot_lab", legacy.DHT11_BOARD, rng)
+    dht = LegacyDht11("iot_lab", DHT11_BOARD, rng)
     (data,) = dht.due(at(12))
-    temperature, humidity = legacy.parse_dht11_data(data.payload)
+    temperature, humidity = parse_dht11_data(data.payload)
     assert temperature is not None
     assert humidity is not None
     assert dht.will() is not None
-    assert legacy.parse_dht11_status(dht.will().payload) is False
+    assert parse_dht11_status(dht.will().payload) is False
 
-    poly = LegacyPolysource("iot_lab", legacy.DHT11_BOARD, rng)
-    readings = [legacy.decode_legacy(m.topic, m.payload)[0] for m in poly.due(at(12))]
+    poly = LegacyPolysource("iot_lab", DHT11_BOARD, rng)
+    readings = [decode_legacy(m.topic, m.payload)[0] for m in poly.due(at(12))]
     units = {reading.unit for reading in readings if isinstance(reading, Reading)}
     assert len(units) == 2
 
@@ -312,7 +321,7 @@ def test_cli_builds_boards_of_each_kind() -> None:
         "lab-2",
     ]
     assert all(
-        json.loads(protocol.info_payload(s.board.info))["id"] == board_id
+        json.loads(info_payload(s.board.info))["id"] == board_id
         for board_id, s in simulator.sessions.items()
     )
     assert Channel.INFO == "info"

@@ -21,9 +21,13 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_mqtt_message,
 )
 
-from custom_components.iot_lab import protocol
 from custom_components.iot_lab.const import CONF_BASE_TOPIC, CONF_BRIDGES, DOMAIN
 from custom_components.iot_lab.diagnostics import async_get_config_entry_diagnostics
+from custom_components.iot_lab.iot_lab_wire import (
+    ProtocolError,
+    parse_bridge_state,
+    validate_bridge_topic,
+)
 
 from .conftest import load_fixture
 
@@ -280,13 +284,13 @@ async def test_sites_bridged_under_one_base_topic_follow_their_own_bridge(
 
 
 def test_bridge_topic_and_state_rules() -> None:
-    assert protocol.parse_bridge_state(b"1") is True
-    assert protocol.parse_bridge_state("0") is False
-    with pytest.raises(protocol.ProtocolError):
-        protocol.parse_bridge_state("true")
-    assert protocol.validate_bridge_topic("bridges/north", NORTH) == "bridges/north"
+    assert parse_bridge_state(b"1") is True
+    assert parse_bridge_state("0") is False
+    with pytest.raises(ProtocolError):
+        parse_bridge_state("true")
+    assert validate_bridge_topic("bridges/north", NORTH) == "bridges/north"
     for wrong in ("north/iot_lab/x", "north/iot_lab", "#", "a/+/b", "x" * 129, ""):
-        with pytest.raises(protocol.ProtocolError):
-            protocol.validate_bridge_topic(wrong, NORTH)
+        with pytest.raises(ProtocolError):
+            validate_bridge_topic(wrong, NORTH)
     # A sibling of the base topic is outside it.
-    assert protocol.validate_bridge_topic("north/iot_lab_bridge", NORTH)
+    assert validate_bridge_topic("north/iot_lab_bridge", NORTH)

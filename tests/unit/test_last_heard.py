@@ -30,7 +30,10 @@ from custom_components.iot_lab.const import (
     CONF_SILENCE,
     DOMAIN,
 )
-from custom_components.iot_lab.legacy import DEFAULT_SILENCE, Silent
+from custom_components.iot_lab.iot_lab_wire import (
+    DEFAULT_SILENCE,
+    Silent,
+)
 
 from .conftest import FROZEN_AT, load_fixture
 

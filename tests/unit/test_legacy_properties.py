@@ -8,9 +8,24 @@ from typing import Any
 
 from hypothesis import given, strategies as st
 
-from custom_components.iot_lab import legacy, protocol
-from custom_components.iot_lab.messages import Announce, Reading, Refusal
-from custom_components.iot_lab.protocol import ProtocolError
+from custom_components.iot_lab.iot_lab_wire import (
+    POLYSOURCE_TOPIC,
+    Announce,
+    CsvLine,
+    Measurement,
+    ProtocolError,
+    Refusal,
+    csv_board_id,
+    decode_legacy,
+    format_csv_line,
+    has_control_characters,
+    is_valid_board_id,
+    parse_csv_body,
+    parse_csv_line,
+    parse_dht11_data,
+    parse_dht11_status,
+    parse_light,
+)
 
 from .conftest import JSON_VALUES
 
@@ -34,13 +49,13 @@ def _no_other_error(parser: Any, payload: Any) -> Any:
 
 @given(PAYLOADS)
 def test_esp32_output(payload: bytes | str) -> None:
-    value = _no_other_error(protocol.parse_light, payload)
+    value = _no_other_error(parse_light, payload)
     assert value is None or (isinstance(value, int) and 0 <= value <= 4095)
 
 
 @given(PAYLOADS)
 def test_dht11_data(payload: bytes | str) -> None:
-    result = _no_other_error(legacy.parse_dht11_data, payload)
+    result = _no_other_error(parse_dht11_data, payload)
     if result is not None:
         temperature, humidity = result
         assert temperature is not None or humidity is not None
@@ -50,38 +65,38 @@ def test_dht11_data(payload: bytes | str) -> None:
 
 @given(PAYLOADS)
 def test_dht11_status(payload: bytes | str) -> None:
-    assert _no_other_error(legacy.parse_dht11_status, payload) in (True, False, None)
+    assert _no_other_error(parse_dht11_status, payload) in (True, False, None)
 
 
 @given(PAYLOADS)
 def test_polysource(payload: bytes | str) -> None:
-    decoded = legacy.decode_legacy(legacy.POLYSOURCE_TOPIC, payload)
+    decoded = decode_legacy(POLYSOURCE_TOPIC, payload)
     if isinstance(decoded[0], Refusal):
         return
     reading, announce = decoded
-    assert isinstance(reading, Reading)
+    assert isinstance(reading, Measurement)
     assert isinstance(announce, Announce)
     assert announce.info is not None
     assert announce.info.board_id == reading.board_id
-    assert protocol.is_valid_board_id(reading.board_id)
+    assert is_valid_board_id(reading.board_id)
     assert reading.board_id.startswith("poly-")
-    assert reading.unit is None or not protocol.has_control_characters(reading.unit)
-    assert not protocol.has_control_characters(announce.info.name)
+    assert reading.unit is None or not has_control_characters(reading.unit)
+    assert not has_control_characters(announce.info.name)
 
 
 @given(st.text(max_size=300))
 def test_csv_line(line: str) -> None:
-    parsed = _no_other_error(legacy.parse_csv_line, line)
+    parsed = _no_other_error(parse_csv_line, line)
     if parsed is not None:
-        assert protocol.is_valid_board_id(parsed.board_id)
+        assert is_valid_board_id(parsed.board_id)
         assert parsed.entries >= 0
         assert parsed.exits >= 0
 
 
 @given(st.binary(max_size=2000))
 def test_csv_body(body: bytes) -> None:
-    lines = _no_other_error(legacy.parse_csv_body, body)
-    assert lines is None or all(isinstance(line, legacy.CsvLine) for line in lines)
+    lines = _no_other_error(parse_csv_body, body)
+    assert lines is None or all(isinstance(line, CsvLine) for line in lines)
 
 
 FIELD = st.text(
@@ -111,7 +126,7 @@ def test_csv_line_round_trip(
     site: str,
     code: str,
 ) -> None:
-    line = legacy.CsvLine(
+    line = CsvLine(
         period_end=moment.replace(microsecond=0),
         entries=entries,
         exits=exits,
@@ -121,10 +136,10 @@ def test_csv_line_round_trip(
         site=site,
         site_code=code,
     )
-    assert legacy.parse_csv_line(legacy.format_csv_line(line)) == line
+    assert parse_csv_line(format_csv_line(line)) == line
 
 
 @given(st.text(max_size=64))
 def test_csv_board_id(counter_id: str) -> None:
-    board_id = _no_other_error(legacy.csv_board_id, counter_id)
-    assert board_id is None or protocol.is_valid_board_id(board_id)
+    board_id = _no_other_error(csv_board_id, counter_id)
+    assert board_id is None or is_valid_board_id(board_id)

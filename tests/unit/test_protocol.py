@@ -1,4 +1,4 @@
-"""Unit tests of the MQTT wire contract (`protocol.py`), no Home Assistant needed."""
+"""Unit tests of the MQTT wire contract (`py`), no Home Assistant needed."""
 
 from __future__ import annotations
 
@@ -8,26 +8,53 @@ from typing import Any
 
 import pytest
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.messages import (
+from custom_components.iot_lab.iot_lab_wire import (
+    INVALID_TOPIC,
+    MAX_PAYLOAD_BYTES,
     Announce,
-    Crossing,
-    Echo,
-    Message,
-    Quantity,
-    Reading,
-    Refusal,
-    Status,
-    Totals,
-)
-from custom_components.iot_lab.protocol import (
     BoardInfo,
     Capability,
     Channel,
     Command,
     CounterTotals,
+    Crossing,
+    CsvIdentity,
+    HumidityReading,
+    LedEcho,
+    LightReading,
+    Message,
+    OledEcho,
     Passage,
+    Payload,
     ProtocolError,
+    Refusal,
+    Status,
+    Totals,
+    channel_topic,
+    decode,
+    decode_message,
+    info_payload,
+    is_valid_board_id,
+    led_command,
+    light_level,
+    loads_json,
+    oled_command,
+    parse_counter,
+    parse_humidity,
+    parse_info,
+    parse_led,
+    parse_light,
+    parse_number,
+    parse_oled,
+    parse_passage,
+    parse_status,
+    parse_temperature,
+    shorten,
+    slugify_board_id,
+    split_topic,
+    subscription_topic,
+    validate_base_topic,
+    validate_board_id,
 )
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -100,7 +127,7 @@ def test_fixture_announces(
     name: str, board_id: str, model: str, caps: set[Capability]
 ) -> None:
     for payload in (load_fixture(name), load_fixture(name).encode()):
-        info = protocol.parse_info(board_id, payload)
+        info = parse_info(board_id, payload)
         assert info.board_id == board_id
         assert info.model == model
         assert info.firmware == "1.0.0"
@@ -108,12 +135,12 @@ def test_fixture_announces(
 
 
 def test_fixture_light_board_name() -> None:
-    info = protocol.parse_info("lab-1", load_fixture("info_light_oled.json"))
+    info = parse_info("lab-1", load_fixture("info_light_oled.json"))
     assert info.name == "Lab bench 1"
 
 
 def test_fixture_counter_totals() -> None:
-    totals = protocol.parse_counter(load_fixture("counter_totals.json"))
+    totals = parse_counter(load_fixture("counter_totals.json"))
     assert totals == CounterTotals(entries=12, exits=9, boot="b7f3c2a1")
 
 
@@ -122,15 +149,15 @@ def test_fixture_counter_totals() -> None:
 
 @pytest.mark.parametrize("board_id", GOOD_IDS)
 def test_valid_board_ids(board_id: str) -> None:
-    assert protocol.is_valid_board_id(board_id)
-    assert protocol.validate_board_id(board_id) == board_id
+    assert is_valid_board_id(board_id)
+    assert validate_board_id(board_id) == board_id
 
 
 @pytest.mark.parametrize("board_id", [*HOSTILE_IDS, None, 1, b"lab-1", ["lab-1"]])
 def test_invalid_board_ids(board_id: Any) -> None:
-    assert not protocol.is_valid_board_id(board_id)
+    assert not is_valid_board_id(board_id)
     with pytest.raises(ProtocolError):
-        protocol.validate_board_id(board_id)
+        validate_board_id(board_id)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +174,7 @@ def test_invalid_board_ids(board_id: Any) -> None:
     ],
 )
 def test_slugify_board_id(raw: str, expected: str) -> None:
-    assert protocol.slugify_board_id(raw) == expected
+    assert slugify_board_id(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -177,7 +204,7 @@ def test_slugify_board_id(raw: str, expected: str) -> None:
 )
 def test_slugify_board_id_refuses(raw: Any) -> None:
     with pytest.raises(ProtocolError):
-        protocol.slugify_board_id(raw)
+        slugify_board_id(raw)
 
 
 # --- topics ---------------------------------------------------------------
@@ -185,8 +212,8 @@ def test_slugify_board_id_refuses(raw: Any) -> None:
 
 @pytest.mark.parametrize("base", ["iot_lab", "a", "School-1/room_2", "a/b/c/d"])
 def test_valid_base_topic(base: str) -> None:
-    assert protocol.validate_base_topic(base) == base
-    assert protocol.subscription_topic(base) == f"{base}/#"
+    assert validate_base_topic(base) == base
+    assert subscription_topic(base) == f"{base}/#"
 
 
 @pytest.mark.parametrize(
@@ -213,37 +240,34 @@ def test_valid_base_topic(base: str) -> None:
 )
 def test_invalid_base_topic(base: Any) -> None:
     with pytest.raises(ProtocolError):
-        protocol.validate_base_topic(base)
+        validate_base_topic(base)
     with pytest.raises(ProtocolError):
-        protocol.subscription_topic(base)
+        subscription_topic(base)
 
 
 @pytest.mark.parametrize("channel", [*Channel, *Command])
 def test_channel_topic(channel: Channel | Command) -> None:
-    assert (
-        protocol.channel_topic("iot_lab", "lab-1", channel)
-        == f"iot_lab/lab-1/{channel}"
-    )
+    assert channel_topic("iot_lab", "lab-1", channel) == f"iot_lab/lab-1/{channel}"
 
 
 @pytest.mark.parametrize("board_id", HOSTILE_IDS)
 def test_channel_topic_refuses_hostile_id(board_id: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.channel_topic("iot_lab", board_id, Command.LED)
+        channel_topic("iot_lab", board_id, Command.LED)
 
 
 def test_channel_topic_refuses_bad_base() -> None:
     with pytest.raises(ProtocolError):
-        protocol.channel_topic("iot_lab/#", "lab-1", Channel.INFO)
+        channel_topic("iot_lab/#", "lab-1", Channel.INFO)
 
 
 @pytest.mark.parametrize("channel", list(Channel))
 def test_split_topic(channel: Channel) -> None:
-    assert protocol.split_topic("iot_lab", f"iot_lab/lab-1/{channel}") == (
+    assert split_topic("iot_lab", f"iot_lab/lab-1/{channel}") == (
         "lab-1",
         channel,
     )
-    assert protocol.split_topic("a/b", f"a/b/x/{channel}") == ("x", channel)
+    assert split_topic("a/b", f"a/b/x/{channel}") == ("x", channel)
 
 
 @pytest.mark.parametrize(
@@ -273,7 +297,7 @@ def test_split_topic(channel: Channel) -> None:
 )
 def test_split_topic_refuses(topic: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.split_topic("iot_lab", topic)
+        split_topic("iot_lab", topic)
 
 
 # --- decode / JSON --------------------------------------------------------
@@ -288,11 +312,11 @@ def test_split_topic_refuses(topic: str) -> None:
         ("é".encode(), "é"),
         (b"", ""),
         ("", ""),
-        (b"x" * protocol.MAX_PAYLOAD_BYTES, "x" * protocol.MAX_PAYLOAD_BYTES),
+        (b"x" * MAX_PAYLOAD_BYTES, "x" * MAX_PAYLOAD_BYTES),
     ],
 )
-def test_decode(payload: protocol.Payload, expected: str) -> None:
-    assert protocol.decode(payload) == expected
+def test_decode(payload: Payload, expected: str) -> None:
+    assert decode(payload) == expected
 
 
 @pytest.mark.parametrize(
@@ -303,21 +327,21 @@ def test_decode(payload: protocol.Payload, expected: str) -> None:
         b"abc\x80",
         b"\xed\xa0\x80",  # encoded surrogate
         bytearray(b"\xfe\xfe"),
-        b"x" * (protocol.MAX_PAYLOAD_BYTES + 1),
-        "x" * (protocol.MAX_PAYLOAD_BYTES + 1),
-        bytearray(protocol.MAX_PAYLOAD_BYTES + 1),
+        b"x" * (MAX_PAYLOAD_BYTES + 1),
+        "x" * (MAX_PAYLOAD_BYTES + 1),
+        bytearray(MAX_PAYLOAD_BYTES + 1),
     ],
 )
-def test_decode_refuses(payload: protocol.Payload) -> None:
+def test_decode_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.decode(payload)
+        decode(payload)
 
 
 def test_decode_measures_str_payload_in_bytes() -> None:
     payload = "€" * 10_000
-    assert len(payload.encode()) > protocol.MAX_PAYLOAD_BYTES
+    assert len(payload.encode()) > MAX_PAYLOAD_BYTES
     with pytest.raises(ProtocolError):
-        protocol.decode(payload)
+        decode(payload)
 
 
 @pytest.mark.parametrize(
@@ -335,8 +359,8 @@ def test_decode_measures_str_payload_in_bytes() -> None:
         ("[[], [], [], [], [], []]", [[], [], [], [], [], []]),
     ],
 )
-def test_loads_json(payload: protocol.Payload, expected: Any) -> None:
-    assert protocol.loads_json(payload) == expected
+def test_loads_json(payload: Payload, expected: Any) -> None:
+    assert loads_json(payload) == expected
 
 
 @pytest.mark.parametrize(
@@ -355,13 +379,13 @@ def test_loads_json(payload: protocol.Payload, expected: Any) -> None:
         '{"t": Infinity}',
         "-Infinity",
         b"\xff{}",
-        b"{}" * protocol.MAX_PAYLOAD_BYTES,
+        b"{}" * MAX_PAYLOAD_BYTES,
         "1" * 5000,
     ],
 )
-def test_loads_json_refuses(payload: protocol.Payload) -> None:
+def test_loads_json_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.loads_json(payload)
+        loads_json(payload)
 
 
 # --- announce -------------------------------------------------------------
@@ -374,7 +398,7 @@ def _announce(**fields: Any) -> str:
 
 
 def test_parse_info_defaults() -> None:
-    info = protocol.parse_info("lab-1", '{"id": "lab-1", "caps": ["led"]}')
+    info = parse_info("lab-1", '{"id": "lab-1", "caps": ["led"]}')
     assert info == BoardInfo(
         board_id="lab-1",
         model="unknown",
@@ -385,12 +409,12 @@ def test_parse_info_defaults() -> None:
 
 
 def test_parse_info_ignores_unknown_caps() -> None:
-    info = protocol.parse_info("lab-1", _announce(caps=["light", "laser", "LED", ""]))
+    info = parse_info("lab-1", _announce(caps=["light", "laser", "LED", ""]))
     assert info.capabilities == {Capability.LIGHT}
 
 
 def test_parse_info_duplicate_caps() -> None:
-    info = protocol.parse_info("lab-1", _announce(caps=["led", "led"]))
+    info = parse_info("lab-1", _announce(caps=["led", "led"]))
     assert info.capabilities == {Capability.LED}
 
 
@@ -410,7 +434,7 @@ def test_parse_info_duplicate_caps() -> None:
     ],
 )
 def test_parse_info_cleans_text(field: str, raw: str, expected: str) -> None:
-    info = protocol.parse_info("lab-1", _announce(**{field: raw}))
+    info = parse_info("lab-1", _announce(**{field: raw}))
     attribute = {"fw": "firmware"}.get(field, field)
     assert getattr(info, attribute) == expected
 
@@ -444,12 +468,12 @@ def test_parse_info_cleans_text(field: str, raw: str, expected: str) -> None:
         b"\xff",
         '{"id": "lab-1", "caps": ["light"], "x": NaN}',
         '{"id": "lab-1", "caps": ["light"], "x": [[[[1]]]]}',
-        _announce(name="x" * protocol.MAX_PAYLOAD_BYTES),
+        _announce(name="x" * MAX_PAYLOAD_BYTES),
     ],
 )
 def test_parse_info_refuses(payload: str | bytes) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_info("lab-1", payload)
+        parse_info("lab-1", payload)
 
 
 @pytest.mark.parametrize(
@@ -457,15 +481,15 @@ def test_parse_info_refuses(payload: str | bytes) -> None:
 )
 def test_info_payload_round_trip(name: str) -> None:
     data = json.loads(load_fixture(name))
-    info = protocol.parse_info(data["id"], load_fixture(name))
-    text = protocol.info_payload(info)
-    assert protocol.parse_info(info.board_id, text) == info
+    info = parse_info(data["id"], load_fixture(name))
+    text = info_payload(info)
+    assert parse_info(info.board_id, text) == info
     assert json.loads(text) == {**data, "caps": sorted(data["caps"])}
 
 
 def test_info_payload_is_compact() -> None:
-    info = protocol.parse_info("lab-1", load_fixture("info_light_oled.json"))
-    assert protocol.info_payload(info) == (
+    info = parse_info("lab-1", load_fixture("info_light_oled.json"))
+    assert info_payload(info) == (
         '{"id":"lab-1","model":"light-oled","name":"Lab bench 1","fw":"1.0.0",'
         '"caps":["led","light","oled"]}'
     )
@@ -478,50 +502,50 @@ def test_info_payload_is_compact() -> None:
     ("payload", "expected"),
     [("online", True), (b"online", True), (" online\n", True), ("offline", False)],
 )
-def test_parse_status(payload: protocol.Payload, expected: bool) -> None:
-    assert protocol.parse_status(payload) is expected
+def test_parse_status(payload: Payload, expected: bool) -> None:
+    assert parse_status(payload) is expected
 
 
 @pytest.mark.parametrize(
     "payload", ["", "ONLINE", "Online", "on", "1", "true", b"\xff", "online!"]
 )
-def test_parse_status_refuses(payload: protocol.Payload) -> None:
+def test_parse_status_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_status(payload)
+        parse_status(payload)
 
 
 @pytest.mark.parametrize(
     ("payload", "expected"),
     [("ON", True), (b"OFF", False), (" ON \r\n", True), (bytearray(b"OFF"), False)],
 )
-def test_parse_led(payload: protocol.Payload, expected: bool) -> None:
-    assert protocol.parse_led(payload) is expected
+def test_parse_led(payload: Payload, expected: bool) -> None:
+    assert parse_led(payload) is expected
 
 
 @pytest.mark.parametrize("payload", ["", "on", "off", "1", "0", "TRUE", b"\xff"])
-def test_parse_led_refuses(payload: protocol.Payload) -> None:
+def test_parse_led_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_led(payload)
+        parse_led(payload)
 
 
 def test_led_command() -> None:
-    assert protocol.led_command(True) == "ON"
-    assert protocol.led_command(False) == "OFF"
-    assert protocol.parse_led(protocol.led_command(True)) is True
+    assert led_command(True) == "ON"
+    assert led_command(False) == "OFF"
+    assert parse_led(led_command(True)) is True
 
 
 @pytest.mark.parametrize(
     ("payload", "expected"),
     [("in", Passage.IN), (b"out", Passage.OUT), ("  in\n", Passage.IN)],
 )
-def test_parse_passage(payload: protocol.Payload, expected: Passage) -> None:
-    assert protocol.parse_passage(payload) is expected
+def test_parse_passage(payload: Payload, expected: Passage) -> None:
+    assert parse_passage(payload) is expected
 
 
 @pytest.mark.parametrize("payload", ["", "IN", "Out", "inout", "1", b"\xff"])
-def test_parse_passage_refuses(payload: protocol.Payload) -> None:
+def test_parse_passage_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_passage(payload)
+        parse_passage(payload)
 
 
 # --- numbers --------------------------------------------------------------
@@ -542,8 +566,8 @@ def test_parse_passage_refuses(payload: protocol.Payload) -> None:
         ("1" * 32, float("1" * 32)),
     ],
 )
-def test_parse_number(payload: protocol.Payload, expected: float) -> None:
-    assert protocol.parse_number(payload) == expected
+def test_parse_number(payload: Payload, expected: float) -> None:
+    assert parse_number(payload) == expected
 
 
 @pytest.mark.parametrize(
@@ -569,9 +593,9 @@ def test_parse_number(payload: protocol.Payload, expected: float) -> None:
         "1\x00",
     ],
 )
-def test_parse_number_refuses(payload: protocol.Payload) -> None:
+def test_parse_number_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_number(payload)
+        parse_number(payload)
 
 
 @pytest.mark.parametrize(
@@ -579,7 +603,7 @@ def test_parse_number_refuses(payload: protocol.Payload) -> None:
     [("0", 0), ("4095", 4095), ("2048", 2048), ("1e3", 1000), ("4095.0", 4095)],
 )
 def test_parse_light(payload: str, expected: int) -> None:
-    value = protocol.parse_light(payload)
+    value = parse_light(payload)
     assert value == expected
     assert type(value) is int
 
@@ -589,15 +613,15 @@ def test_parse_light(payload: str, expected: int) -> None:
 )
 def test_parse_light_refuses(payload: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_light(payload)
+        parse_light(payload)
 
 
 @pytest.mark.parametrize(
     ("payload", "expected"),
     [("-40", -40.0), ("80", 80.0), ("21.4", 21.4), ("0", 0.0), (b"-39.9", -39.9)],
 )
-def test_parse_temperature(payload: protocol.Payload, expected: float) -> None:
-    assert protocol.parse_temperature(payload) == expected
+def test_parse_temperature(payload: Payload, expected: float) -> None:
+    assert parse_temperature(payload) == expected
 
 
 @pytest.mark.parametrize(
@@ -605,14 +629,14 @@ def test_parse_temperature(payload: protocol.Payload, expected: float) -> None:
 )
 def test_parse_temperature_refuses(payload: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_temperature(payload)
+        parse_temperature(payload)
 
 
 @pytest.mark.parametrize(
     ("payload", "expected"), [("0", 0.0), ("100", 100.0), ("55.5", 55.5)]
 )
 def test_parse_humidity(payload: str, expected: float) -> None:
-    assert protocol.parse_humidity(payload) == expected
+    assert parse_humidity(payload) == expected
 
 
 @pytest.mark.parametrize(
@@ -620,7 +644,7 @@ def test_parse_humidity(payload: str, expected: float) -> None:
 )
 def test_parse_humidity_refuses(payload: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_humidity(payload)
+        parse_humidity(payload)
 
 
 # --- counter --------------------------------------------------------------
@@ -640,8 +664,8 @@ def test_parse_humidity_refuses(payload: str) -> None:
     ],
 )
 def test_parse_counter(data: dict[str, Any], expected: CounterTotals) -> None:
-    assert protocol.parse_counter(json.dumps(data)) == expected
-    assert protocol.parse_counter(json.dumps(data).encode()) == expected
+    assert parse_counter(json.dumps(data)) == expected
+    assert parse_counter(json.dumps(data).encode()) == expected
 
 
 @pytest.mark.parametrize(
@@ -668,7 +692,7 @@ def test_parse_counter(data: dict[str, Any], expected: CounterTotals) -> None:
 )
 def test_parse_counter_refuses(data: Any) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_counter(json.dumps(data))
+        parse_counter(json.dumps(data))
 
 
 @pytest.mark.parametrize(
@@ -681,9 +705,9 @@ def test_parse_counter_refuses(data: Any) -> None:
         '{"entries": 1, "exits": 0, "boot": "b", "x": [[[[[]]]]]}',
     ],
 )
-def test_parse_counter_refuses_raw(payload: protocol.Payload) -> None:
+def test_parse_counter_refuses_raw(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_counter(payload)
+        parse_counter(payload)
 
 
 # --- OLED -----------------------------------------------------------------
@@ -701,19 +725,19 @@ def test_parse_counter_refuses_raw(payload: protocol.Payload) -> None:
         ("x" * 64, "x" * 64),
     ],
 )
-def test_parse_oled(payload: protocol.Payload, expected: str) -> None:
-    assert protocol.parse_oled(payload) == expected
+def test_parse_oled(payload: Payload, expected: str) -> None:
+    assert parse_oled(payload) == expected
 
 
 @pytest.mark.parametrize("payload", ["x" * 65, "é" * 65, b"\xff", "x" * 20_000])
-def test_parse_oled_refuses(payload: protocol.Payload) -> None:
+def test_parse_oled_refuses(payload: Payload) -> None:
     with pytest.raises(ProtocolError):
-        protocol.parse_oled(payload)
+        parse_oled(payload)
 
 
 @pytest.mark.parametrize("text", ["", "Hello", "x" * 64, "é" * 64, "Température 21°C"])
 def test_oled_command(text: str) -> None:
-    assert protocol.oled_command(text) == text
+    assert oled_command(text) == text
 
 
 @pytest.mark.parametrize(
@@ -721,7 +745,7 @@ def test_oled_command(text: str) -> None:
 )
 def test_oled_command_refuses(text: str) -> None:
     with pytest.raises(ProtocolError):
-        protocol.oled_command(text)
+        oled_command(text)
 
 
 # --- light level ----------------------------------------------------------
@@ -744,15 +768,15 @@ def test_oled_command_refuses(text: str) -> None:
 def test_light_level(
     raw: int, dark: float, bright: float, expected: float | None
 ) -> None:
-    assert protocol.light_level(raw, dark, bright) == expected
+    assert light_level(raw, dark, bright) == expected
 
 
 # --- shorten --------------------------------------------------------------
 
 
 def test_shorten_limits_untrusted_text() -> None:
-    assert protocol.shorten("abc") == "'abc'"
-    short = protocol.shorten("\x00" * 10_000)
+    assert shorten("abc") == "'abc'"
+    short = shorten("\x00" * 10_000)
     assert len(short) == 40
     assert "\x00" not in short
 
@@ -765,17 +789,12 @@ def test_shorten_limits_untrusted_text() -> None:
         (
             "light",
             "12",
-            Reading(board_id="lab-1", kind="light", quantity=Quantity.LIGHT, value=12),
+            LightReading(board_id="lab-1", kind="light", raw=12),
         ),
         (
             "humidity",
             "40.5",
-            Reading(
-                board_id="lab-1",
-                kind="humidity",
-                quantity=Quantity.HUMIDITY,
-                value=40.5,
-            ),
+            HumidityReading(board_id="lab-1", kind="humidity", value=40.5),
         ),
         (
             "counter",
@@ -787,8 +806,8 @@ def test_shorten_limits_untrusted_text() -> None:
             "out",
             Crossing(board_id="lab-1", kind="passage", passage=Passage.OUT),
         ),
-        ("led", "OFF", Echo(board_id="lab-1", kind="led", led=False)),
-        ("oled", "Hi", Echo(board_id="lab-1", kind="oled", oled="Hi")),
+        ("led", "OFF", LedEcho(board_id="lab-1", kind="led", on=False)),
+        ("oled", "Hi", OledEcho(board_id="lab-1", kind="oled", text="Hi")),
         (
             "temperature",
             "99",
@@ -801,22 +820,20 @@ def test_shorten_limits_untrusted_text() -> None:
     ],
 )
 def test_decode_message(channel: str, payload: str, expected: Message) -> None:
-    assert protocol.decode_message("iot_lab", f"iot_lab/lab-1/{channel}", payload) == (
-        expected
-    )
+    assert decode_message("iot_lab", f"iot_lab/lab-1/{channel}", payload) == (expected)
 
 
 def test_decode_message_topics() -> None:
-    assert protocol.decode_message("iot_lab", "iot_lab/lab-1/led/set", "ON") is None
+    assert decode_message("iot_lab", "iot_lab/lab-1/led/set", "ON") is None
     # The alert blueprint's messages: Home Assistant's own, not a board's.
     for alert in ("alert", "alert/offline", "alert/temperature_high"):
         topic = f"north/iot_lab/lab-1/{alert}"
-        assert protocol.decode_message("north/iot_lab", topic, "{}") is None
-    refusal = protocol.decode_message("iot_lab", "iot_lab/lab-1/alerts", "{}")
+        assert decode_message("north/iot_lab", topic, "{}") is None
+    refusal = decode_message("iot_lab", "iot_lab/lab-1/alerts", "{}")
     assert isinstance(refusal, Refusal)
-    refusal = protocol.decode_message("iot_lab", "iot_lab/LAB/light", "1")
+    refusal = decode_message("iot_lab", "iot_lab/LAB/light", "1")
     assert isinstance(refusal, Refusal)
-    assert (refusal.board_id, refusal.kind) == (protocol.INVALID_TOPIC, "topic")
+    assert (refusal.board_id, refusal.kind) == (INVALID_TOPIC, "topic")
 
 
 def test_announce_may_give_the_counters_csv_identity() -> None:
@@ -830,14 +847,14 @@ def test_announce_may_give_the_counters_csv_identity() -> None:
     payload = json.dumps(
         {"id": "door-1", "name": "Entrance", "caps": ["counter"], "csv": identity}
     )
-    info = protocol.parse_info("door-1", payload)
-    assert info.csv == protocol.CsvIdentity(*identity.values())
-    assert protocol.parse_info("door-1", protocol.info_payload(info)) == info
-    partial = protocol.parse_info(
+    info = parse_info("door-1", payload)
+    assert info.csv == CsvIdentity(*identity.values())
+    assert parse_info("door-1", info_payload(info)) == info
+    partial = parse_info(
         "door-1",
         json.dumps({"id": "door-1", "caps": ["counter"], "csv": {"site": "A"}}),
     )
-    assert partial.csv == protocol.CsvIdentity(site="A")
+    assert partial.csv == CsvIdentity(site="A")
 
 
 @pytest.mark.parametrize(
@@ -853,5 +870,5 @@ def test_announce_may_give_the_counters_csv_identity() -> None:
 )
 def test_announce_with_a_broken_csv_identity_is_refused(csv: object) -> None:
     payload = json.dumps({"id": "door-1", "caps": ["counter"], "csv": csv})
-    with pytest.raises(protocol.ProtocolError, match="CSV"):
-        protocol.parse_info("door-1", payload)
+    with pytest.raises(ProtocolError, match="CSV"):
+        parse_info("door-1", payload)

@@ -11,14 +11,36 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import (
+from custom_components.iot_lab.iot_lab_wire import (
+    BOARD_ID_PATTERN,
+    COUNTER_MAX,
     BoardInfo,
     Channel,
     Command,
     CounterTotals,
     Passage,
     ProtocolError,
+    channel_topic,
+    decode,
+    has_control_characters,
+    info_payload,
+    is_valid_board_id,
+    light_level,
+    loads_json,
+    oled_command,
+    parse_counter,
+    parse_humidity,
+    parse_info,
+    parse_led,
+    parse_light,
+    parse_number,
+    parse_oled,
+    parse_passage,
+    parse_status,
+    parse_temperature,
+    slugify_board_id,
+    split_topic,
+    validate_board_id,
 )
 
 from .conftest import JSON_VALUES
@@ -40,7 +62,7 @@ PAYLOADS = (
     | NUMBERS.map(str.encode)
     | st.sampled_from(["online", "offline", "ON", "OFF", "in", "out"])
 )
-BOARD_ID_RE = re.compile(protocol.BOARD_ID_PATTERN)
+BOARD_ID_RE = re.compile(BOARD_ID_PATTERN)
 
 
 def _value_or_none(parser: Callable[[Any], Any], payload: Any) -> Any:
@@ -63,7 +85,7 @@ def _check(kind: str, value: Any) -> None:
                 (value.firmware, 32),
             ):
                 assert 0 < len(text) <= limit
-                assert not protocol.has_control_characters(text)
+                assert not has_control_characters(text)
         case "status" | "led":
             assert isinstance(value, bool)
         case "light":
@@ -80,32 +102,32 @@ def _check(kind: str, value: Any) -> None:
             assert math.isfinite(value)
         case "counter":
             assert isinstance(value, CounterTotals)
-            assert 0 <= value.entries <= protocol.COUNTER_MAX
-            assert 0 <= value.exits <= protocol.COUNTER_MAX
+            assert 0 <= value.entries <= COUNTER_MAX
+            assert 0 <= value.exits <= COUNTER_MAX
             assert 0 < len(value.boot) <= 32
         case "passage":
             assert isinstance(value, Passage)
         case "oled":
             assert isinstance(value, str)
             assert len(value) <= 64
-            assert not protocol.has_control_characters(value)
+            assert not has_control_characters(value)
         case "decode":
             assert isinstance(value, str)
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "info": lambda payload: protocol.parse_info("lab-1", payload),
-    "status": protocol.parse_status,
-    "light": protocol.parse_light,
-    "temperature": protocol.parse_temperature,
-    "humidity": protocol.parse_humidity,
-    "number": protocol.parse_number,
-    "counter": protocol.parse_counter,
-    "passage": protocol.parse_passage,
-    "led": protocol.parse_led,
-    "oled": protocol.parse_oled,
-    "decode": protocol.decode,
-    "json": protocol.loads_json,
+    "info": lambda payload: parse_info("lab-1", payload),
+    "status": parse_status,
+    "light": parse_light,
+    "temperature": parse_temperature,
+    "humidity": parse_humidity,
+    "number": parse_number,
+    "counter": parse_counter,
+    "passage": parse_passage,
+    "led": parse_led,
+    "oled": parse_oled,
+    "decode": decode,
+    "json": loads_json,
 }
 
 
@@ -132,27 +154,27 @@ def test_parser_returns_clean_value_or_protocol_error(kind: str, payload: Any) -
 )
 def test_announce_round_trip(data: dict[str, Any]) -> None:
     info = _value_or_none(
-        lambda payload: protocol.parse_info("lab-1", payload), json.dumps(data)
+        lambda payload: parse_info("lab-1", payload), json.dumps(data)
     )
     _check("info", info)
     if info is not None:
-        assert protocol.parse_info("lab-1", protocol.info_payload(info)) == info
+        assert parse_info("lab-1", info_payload(info)) == info
 
 
 @given(st.text(max_size=200))
 def test_oled_command_accepts_or_refuses(text: str) -> None:
-    result = _value_or_none(protocol.oled_command, text)
+    result = _value_or_none(oled_command, text)
     if result is not None:
         assert result == text
         assert len(text) <= 64
-        assert not protocol.has_control_characters(text)
+        assert not has_control_characters(text)
 
 
 @given(st.text(max_size=60) | st.binary(max_size=60).map(lambda b: b.decode("latin-1")))
 def test_slugify_board_id_is_valid_or_refused(raw: str) -> None:
-    slug = _value_or_none(protocol.slugify_board_id, raw)
+    slug = _value_or_none(slugify_board_id, raw)
     if slug is not None:
-        assert protocol.is_valid_board_id(slug)
+        assert is_valid_board_id(slug)
         assert BOARD_ID_RE.fullmatch(slug)
 
 
@@ -165,9 +187,7 @@ def test_slugify_board_id_is_valid_or_refused(raw: str) -> None:
 def test_channel_topic_is_safe(
     base: str, board_id: str, channel: Channel | Command
 ) -> None:
-    topic = _value_or_none(
-        lambda _: protocol.channel_topic(base, board_id, channel), None
-    )
+    topic = _value_or_none(lambda _: channel_topic(base, board_id, channel), None)
     if topic is None:
         return
     assert re.fullmatch(
@@ -176,25 +196,25 @@ def test_channel_topic_is_safe(
     assert "+" not in topic
     assert "#" not in topic
     if isinstance(channel, Channel):
-        assert protocol.split_topic(base, topic) == (board_id, channel)
+        assert split_topic(base, topic) == (board_id, channel)
     else:
         with pytest.raises(ProtocolError):
-            protocol.split_topic(base, topic)
+            split_topic(base, topic)
 
 
 @given(base=st.text(max_size=20), topic=st.text(max_size=80))
 def test_split_topic_yields_valid_ids(base: str, topic: str) -> None:
-    result = _value_or_none(lambda _: protocol.split_topic(base, topic), None)
+    result = _value_or_none(lambda _: split_topic(base, topic), None)
     if result is not None:
         board_id, channel = result
-        assert protocol.is_valid_board_id(board_id)
+        assert is_valid_board_id(board_id)
         assert isinstance(channel, Channel)
 
 
 @given(st.text(max_size=40) | st.none() | st.integers())
 def test_board_id_checks_agree(board_id: Any) -> None:
-    valid = protocol.is_valid_board_id(board_id)
-    assert (_value_or_none(protocol.validate_board_id, board_id) is not None) == valid
+    valid = is_valid_board_id(board_id)
+    assert (_value_or_none(validate_board_id, board_id) is not None) == valid
 
 
 @given(
@@ -203,7 +223,7 @@ def test_board_id_checks_agree(board_id: Any) -> None:
     bright=st.floats(-1e6, 1e6),
 )
 def test_light_level_in_range(raw: int, dark: float, bright: float) -> None:
-    level = protocol.light_level(raw, dark, bright)
+    level = light_level(raw, dark, bright)
     if dark == bright:
         assert level is None
     else:

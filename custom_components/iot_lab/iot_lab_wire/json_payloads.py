@@ -1,8 +1,7 @@
-"""Each channel's payload of the wire contract, turned into a clean value.
+"""JSON payloads of the wire contract: a board's announce and a door counter's totals.
 
-Pure Python (imports only `payload.py`): `protocol.decode_message` calls these once per
-message, the legacy formats reuse them, and the simulator and the ESPHome contract test
-serialise and check payloads with the same rules.
+Pure Python (imports only `payloads.py`), with JSON's own limits (depth, constants);
+the legacy formats and the CSV identity of the options reuse them.
 """
 
 from __future__ import annotations
@@ -10,43 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 import json
-from typing import Final
+from typing import Any, Final
 
-from .payload import (
+from .payloads import (
     CONTROL_RE,
+    COUNTER_MAX,
     MAX_FIELD_LENGTH,
     MAX_NAME_LENGTH,
     Payload,
     ProtocolError,
     decode,
-    in_range,
-    json_object,
-    parse_number,
     shorten,
-    text_field,
 )
 
-OLED_MAX_CHARS: Final = 64
-
-LIGHT_MIN: Final = 0
-LIGHT_MAX: Final = 4095
-LEVEL_MIN: Final = 0.0
-LEVEL_MAX: Final = 100.0
-"""Bounds of a percentage: the light level and the relative humidity."""
-TEMPERATURE_MIN: Final = -40.0
-TEMPERATURE_MAX: Final = 80.0
-HUMIDITY_MIN: Final = LEVEL_MIN
-HUMIDITY_MAX: Final = LEVEL_MAX
-COUNTER_MAX: Final = 2**31 - 1
-
-PAYLOAD_ONLINE: Final = "online"
-PAYLOAD_OFFLINE: Final = "offline"
-PAYLOAD_ON: Final = "ON"
-PAYLOAD_OFF: Final = "OFF"
-BRIDGE_UP: Final = "1"
-BRIDGE_DOWN: Final = "0"
-"""What a Mosquitto bridge publishes (retained) on its notification topic: connected or
-not. The remote broker gets the "0" as the bridge connection's last will."""
+MAX_JSON_DEPTH: Final = 4
 
 
 class Capability(StrEnum):
@@ -58,13 +34,6 @@ class Capability(StrEnum):
     TEMPERATURE = "temperature"
     HUMIDITY = "humidity"
     COUNTER = "counter"
-
-
-class Passage(StrEnum):
-    """Direction of one person crossing the door counter's beams."""
-
-    IN = "in"
-    OUT = "out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,36 +161,6 @@ def info_payload(info: BoardInfo) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def parse_status(payload: Payload) -> bool:
-    """Parse a birth / last-will message: True when the board is online."""
-    return _either(payload, PAYLOAD_ONLINE, PAYLOAD_OFFLINE, "status")
-
-
-def parse_bridge_state(payload: Payload) -> bool:
-    """Parse a Mosquitto bridge notification: True while the bridge is connected."""
-    return _either(payload, BRIDGE_UP, BRIDGE_DOWN, "bridge state")
-
-
-def parse_light(payload: Payload) -> int:
-    """Parse a raw 12-bit ADC reading."""
-    value = parse_number(payload)
-    if not value.is_integer() or not LIGHT_MIN <= value <= LIGHT_MAX:
-        raise ProtocolError(f"light reading {value:g} is not an integer in 0..4095")
-    return int(value)
-
-
-def parse_temperature(payload: Payload) -> float:
-    """Parse a temperature in °C, refusing physically impossible readings."""
-    return in_range(
-        parse_number(payload), TEMPERATURE_MIN, TEMPERATURE_MAX, "temperature"
-    )
-
-
-def parse_humidity(payload: Payload) -> float:
-    """Parse a relative humidity in %."""
-    return in_range(parse_number(payload), HUMIDITY_MIN, HUMIDITY_MAX, "humidity")
-
-
 def parse_counter(payload: Payload) -> CounterTotals:
     """Parse cumulative door-counter totals since the board's boot."""
     data = json_object(payload, "counter totals")
@@ -235,59 +174,63 @@ def parse_counter(payload: Payload) -> CounterTotals:
     return CounterTotals(entries=entries, exits=exits, boot=boot)
 
 
-def parse_passage(payload: Payload) -> Passage:
-    """Parse one passage event (`in` or `out`)."""
-    text = decode(payload).strip()
+def loads_json(payload: Payload) -> Any:
+    """Parse JSON with size and nesting limits, or raise `ProtocolError`."""
+    text = decode(payload)
+    brackets = text.count("{") + text.count("[")
+    if brackets > MAX_JSON_DEPTH and _json_depth(text) > MAX_JSON_DEPTH:
+        raise ProtocolError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return Passage(text)
-    except ValueError:
-        raise ProtocolError(f"passage {shorten(text)} is neither in nor out") from None
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as err:
+        raise ProtocolError(f"broken JSON: {err}") from None
 
 
-def parse_led(payload: Payload) -> bool:
-    """Parse the LED state echoed by the board."""
-    return _either(payload, PAYLOAD_ON, PAYLOAD_OFF, "LED state")
+def json_object(payload: Payload, what: str) -> dict[str, Any]:
+    """Parse a payload that must be one JSON object."""
+    data = loads_json(payload)
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{what} is not a JSON object")
+    return data
 
 
-def led_command(on: bool) -> str:
-    """Payload for `<base>/<id>/led/set`."""
-    return PAYLOAD_ON if on else PAYLOAD_OFF
+def text_field(data: dict[str, Any], key: str, max_length: int, *, default: str) -> str:
+    """An optional text field of an announce, control characters removed."""
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ProtocolError(f"announce {key} is not a string")
+    cleaned = CONTROL_RE.sub("", value).strip()
+    if not cleaned:
+        return default
+    if len(cleaned) > max_length:
+        raise ProtocolError(f"announce {key} is longer than {max_length} characters")
+    return cleaned
 
 
-def parse_oled(payload: Payload) -> str:
-    """Parse the text the board says it shows on its OLED."""
-    return CONTROL_RE.sub("", _oled_length(decode(payload)))
+def _json_depth(text: str) -> int:
+    """Nesting depth of brackets outside strings, measured before `json.loads` recurses."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
-def oled_command(text: str) -> str:
-    """Validate text for `<base>/<id>/oled/set`; refuse, never truncate."""
-    if CONTROL_RE.search(text):
-        raise ProtocolError("OLED text must not contain control characters")
-    return _oled_length(text)
-
-
-def light_level(raw: int, dark: float, bright: float) -> float | None:
-    """Map a raw reading onto 0..100 % between two calibration points."""
-    if dark == bright:
-        return None
-    level = (raw - dark) / (bright - dark) * LEVEL_MAX
-    return round(min(LEVEL_MAX, max(LEVEL_MIN, level)), 1)
-
-
-def _either(payload: Payload, true: str, false: str, what: str) -> bool:
-    """A payload of exactly one of two words (surrounding spaces ignored)."""
-    text = decode(payload).strip()
-    if text in (true, false):
-        return text == true
-    raise ProtocolError(f"{what} {shorten(text)} is neither {true} nor {false}")
-
-
-def _oled_length(text: str) -> str:
-    if len(text) > OLED_MAX_CHARS:
-        raise ProtocolError(
-            f"OLED text of {len(text)} characters exceeds {OLED_MAX_CHARS}"
-        )
-    return text
+def _refuse_constant(name: str) -> float:
+    raise ProtocolError(f"JSON constant {name} is not allowed")
 
 
 def _count_field(value: object, what: str) -> int:

@@ -1,9 +1,8 @@
-"""The IoT Lab MQTT wire contract: identifiers, topics, and one typed message per payload.
+"""Topics of the wire contract: board ids, base topics, channels, and decoding.
 
-Pure Python on purpose (no Home Assistant import): the integration, the board simulator
-and the ESPHome contract tests all hold the firmware to this module, which also exports
-the two it builds on (`payload.py`: limits and primitives; `parsers.py`: each channel). `decode_message` is the one decode step of a received
-message: it returns a typed message, or a `Refusal` with its reason; nothing escapes.
+Pure Python. `decode_message` is the one decode step of a received message: it splits
+the topic, checks the board id, and hands the payload to its channel's parser; it
+returns a typed message, or a `Refusal` with its reason; nothing escapes.
 """
 
 from __future__ import annotations
@@ -14,119 +13,35 @@ from functools import lru_cache
 import re
 from typing import Final
 
+from .json_payloads import parse_counter, parse_info
 from .messages import (
     Announce,
     Crossing,
-    Echo,
-    Message,
-    Quantity,
-    Reading,
+    HumidityReading,
+    LedEcho,
+    LightReading,
+    OledEcho,
     Refusal,
     Status,
+    TemperatureReading,
     Totals,
+    WireMessage,
 )
-from .parsers import (
-    BRIDGE_DOWN,
-    BRIDGE_UP,
-    COUNTER_MAX,
-    HUMIDITY_MAX,
-    HUMIDITY_MIN,
-    PAYLOAD_OFF,
-    PAYLOAD_OFFLINE,
-    PAYLOAD_ON,
-    PAYLOAD_ONLINE,
-    TEMPERATURE_MAX,
-    TEMPERATURE_MIN,
-    BoardInfo,
-    Capability,
-    CounterTotals,
-    CsvIdentity,
-    Passage,
-    info_payload,
-    led_command,
-    light_level,
-    oled_command,
-    parse_bridge_state,
-    parse_counter,
+from .payloads import (
+    CONTROL_RE,
+    MAX_FIELD_LENGTH,
+    Payload,
+    ProtocolError,
     parse_humidity,
-    parse_info,
     parse_led,
     parse_light,
     parse_oled,
     parse_passage,
     parse_status,
     parse_temperature,
-)
-from .payload import (
-    CONTROL_RE,
-    MAX_FIELD_LENGTH,
-    MAX_PAYLOAD_BYTES,
-    Payload,
-    ProtocolError,
-    decode,
-    has_control_characters,
-    loads_json,
-    parse_number,
     shorten,
     validate_topic,
 )
-
-__all__ = [
-    "ALERT_LEVEL",
-    "BOARD_ID_PATTERN",
-    "BRIDGE_DOWN",
-    "BRIDGE_UP",
-    "COUNTER_MAX",
-    "DEFAULT_BASE_TOPIC",
-    "HUMIDITY_MAX",
-    "HUMIDITY_MIN",
-    "MAX_PAYLOAD_BYTES",
-    "PAYLOAD_OFF",
-    "PAYLOAD_OFFLINE",
-    "PAYLOAD_ON",
-    "PAYLOAD_ONLINE",
-    "TEMPERATURE_MAX",
-    "TEMPERATURE_MIN",
-    "BoardInfo",
-    "Capability",
-    "Channel",
-    "Command",
-    "CounterTotals",
-    "CsvIdentity",
-    "Passage",
-    "Payload",
-    "ProtocolError",
-    "channel_topic",
-    "decode",
-    "decode_message",
-    "has_control_characters",
-    "info_payload",
-    "is_valid_board_id",
-    "led_command",
-    "light_level",
-    "loads_json",
-    "oled_command",
-    "parse_bridge_state",
-    "parse_counter",
-    "parse_humidity",
-    "parse_info",
-    "parse_led",
-    "parse_light",
-    "parse_number",
-    "parse_oled",
-    "parse_passage",
-    "parse_status",
-    "parse_temperature",
-    "shorten",
-    "slugify_board_id",
-    "split_topic",
-    "subscription_topic",
-    "validate_base_topic",
-    "validate_board_id",
-    "validate_bridge_topic",
-    "validate_topic",
-]
-"""The whole contract, for the simulator, the firmware tests and the integration."""
 
 DEFAULT_BASE_TOPIC: Final = "iot_lab"
 
@@ -270,7 +185,7 @@ def split_topic(base_topic: str, topic: str) -> tuple[str, Channel]:
     return board_id, channel
 
 
-def decode_message(base_topic: str, topic: str, payload: Payload) -> Message | None:
+def decode_message(base_topic: str, topic: str, payload: Payload) -> WireMessage | None:
     """Turn one received message into a typed message (None: not a board's, not for us)."""
     try:
         board_id, channel = split_topic(base_topic, topic)
@@ -292,26 +207,24 @@ def _published_by_home_assistant(base_topic: str, topic: str) -> bool:
     return rest == ALERT_LEVEL or rest.startswith(f"{ALERT_LEVEL}/")
 
 
-type _Decoder = Callable[[str, Channel, Payload], Message]
+type _Decoder = Callable[[str, str, Payload], WireMessage]
 
 
-def _reading(parse: Callable[[Payload], float], quantity: Quantity) -> _Decoder:
-    def decode(board_id: str, kind: Channel, payload: Payload) -> Message:
-        value = parse(payload)
-        return Reading(board_id=board_id, kind=kind, quantity=quantity, value=value)
-
-    return decode
-
-
-def _announce(board_id: str, kind: Channel, payload: Payload) -> Message:
+def _announce(board_id: str, kind: str, payload: Payload) -> WireMessage:
     info = parse_info(board_id, payload) if payload else None
     return Announce(board_id=board_id, kind=kind, info=info)
 
 
 _DECODERS: Final[dict[Channel, _Decoder]] = {
-    Channel.LIGHT: _reading(parse_light, Quantity.LIGHT),
-    Channel.TEMPERATURE: _reading(parse_temperature, Quantity.TEMPERATURE),
-    Channel.HUMIDITY: _reading(parse_humidity, Quantity.HUMIDITY),
+    Channel.LIGHT: lambda board_id, kind, payload: LightReading(
+        board_id=board_id, kind=kind, raw=parse_light(payload)
+    ),
+    Channel.TEMPERATURE: lambda board_id, kind, payload: TemperatureReading(
+        board_id=board_id, kind=kind, value=parse_temperature(payload)
+    ),
+    Channel.HUMIDITY: lambda board_id, kind, payload: HumidityReading(
+        board_id=board_id, kind=kind, value=parse_humidity(payload)
+    ),
     Channel.INFO: _announce,
     Channel.STATUS: lambda board_id, kind, payload: Status(
         board_id=board_id, kind=kind, online=parse_status(payload)
@@ -322,11 +235,11 @@ _DECODERS: Final[dict[Channel, _Decoder]] = {
     Channel.PASSAGE: lambda board_id, kind, payload: Crossing(
         board_id=board_id, kind=kind, passage=parse_passage(payload)
     ),
-    Channel.LED: lambda board_id, kind, payload: Echo(
-        board_id=board_id, kind=kind, led=parse_led(payload)
+    Channel.LED: lambda board_id, kind, payload: LedEcho(
+        board_id=board_id, kind=kind, on=parse_led(payload)
     ),
-    Channel.OLED: lambda board_id, kind, payload: Echo(
-        board_id=board_id, kind=kind, oled=parse_oled(payload)
+    Channel.OLED: lambda board_id, kind, payload: OledEcho(
+        board_id=board_id, kind=kind, text=parse_oled(payload)
     ),
 }
 """One decoder per channel: the payload's parser, and the message it gives."""

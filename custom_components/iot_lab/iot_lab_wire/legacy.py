@@ -1,6 +1,6 @@
 """Wire formats of boards that run older hand-written firmware.
 
-Pure Python (no Home Assistant import), like `protocol.py`: these boards are adopted as
+Pure Python, like the rest of the wire contract: these boards are adopted as
 they are, so `decode_legacy` turns their topics into the contract's own typed messages,
 validated with the contract's parsers, and the hub handles them like any other board.
 """
@@ -13,64 +13,29 @@ from enum import StrEnum
 import re
 from typing import Any, Final
 
-from .csvline import (
-    CSV_COUNTER_MODEL,
-    LAST_HEARD,
-    LEGACY_FIRMWARE,
-    CsvLine,
-    csv_board_id,
-    format_csv_line,
-    legacy_board,
-    legacy_model,
-    parse_csv_body,
-    parse_csv_line,
+from .csvline import CSV_COUNTER_MODEL, LAST_HEARD, legacy_board, legacy_model
+from .json_payloads import BoardInfo, Capability, json_object
+from .messages import (
+    Announce,
+    HumidityReading,
+    LightReading,
+    Measurement,
+    Refusal,
+    Status,
+    TemperatureReading,
+    WireMessage,
 )
-from .messages import Announce, Message, Quantity, Reading, Refusal, Status
-from .parsers import (
-    BoardInfo,
-    Capability,
-    parse_humidity,
-    parse_light,
-    parse_status,
-    parse_temperature,
-)
-from .payload import (
+from .payloads import (
     Payload,
     ProtocolError,
-    json_object,
+    parse_humidity,
+    parse_light,
     parse_number,
+    parse_status,
+    parse_temperature,
     shorten,
-    validate_topic,
 )
-from .protocol import slugify_board_id
-
-__all__ = [
-    "DEFAULT_SILENCE",
-    "DHT11_BOARD",
-    "DHT11_DATA_TOPIC",
-    "DHT11_STATUS_TOPIC",
-    "ESP32_BOARD",
-    "ESP32_LED_TOPIC",
-    "ESP32_LIGHT_TOPIC",
-    "LEGACY_FIRMWARE",
-    "POLYSOURCE_TOPIC",
-    "UNITS",
-    "CsvLine",
-    "LegacyCapability",
-    "LegacyTopics",
-    "Silent",
-    "csv_board_id",
-    "decode_legacy",
-    "esp32_led_command",
-    "format_csv_line",
-    "parse_csv_body",
-    "parse_csv_line",
-    "parse_dht11_data",
-    "parse_dht11_status",
-    "silent_kind",
-    "validate_topic",
-]
-"""Every older format, the HTTP counters' CSV lines (`csvline.py`) included."""
+from .topics import slugify_board_id
 
 ESP32_LIGHT_TOPIC: Final = "esp32/output"
 ESP32_LED_TOPIC: Final = "/esp32/input"
@@ -197,7 +162,7 @@ _UNIT_RE: Final = re.compile(r"[^\x00-\x1f\x7f/+#]{1,16}")
 
 def decode_legacy(
     topic: str, payload: Payload, topics: LegacyTopics = DEFAULT_TOPICS
-) -> tuple[Message, ...]:
+) -> tuple[WireMessage, ...]:
     """Turn one legacy message into the board's announce followed by what it says.
 
     A broken payload gives one `Refusal`, logged under the topic it came on.
@@ -243,7 +208,7 @@ def parse_dht11_status(payload: Payload) -> bool:
     return parse_status(str(json_object(payload, "DHT11 status").get("status")))
 
 
-def _polysource_reading(data: dict[str, Any], topic: str) -> Reading:
+def _polysource_reading(data: dict[str, Any], topic: str) -> Measurement:
     """`{"valeur": 99.9, "idCapteur": "Test_4G", "unite": "m"}`."""
     value = _optional_number(data, "valeur")
     if value is None:
@@ -256,39 +221,39 @@ def _polysource_reading(data: dict[str, Any], topic: str) -> Reading:
         unit, device_class = UNITS.get(unit_raw, (unit_raw, None))
     else:
         raise ProtocolError(f"polysource unite {shorten(unit_raw)} is not a unit")
-    return Reading(
+    return Measurement(
         board_id=f"poly-{board_id}"[:32].rstrip("_-"),
         kind=topic,
-        quantity=Quantity.MEASUREMENT,
         value=value,
         unit=unit,
         device_class=device_class,
     )
 
 
-def _esp32_output(payload: Payload, topic: str) -> tuple[Message, ...]:
+def _esp32_output(payload: Payload, topic: str) -> tuple[WireMessage, ...]:
     """The bare photoresistor reading (the original project crashed on text)."""
-    value = parse_light(payload)
+    raw = parse_light(payload)
+    board_id = ESP32_BOARD.board_id
     return (
         _announce(ESP32_BOARD, topic),
-        _reading(ESP32_BOARD, topic, Quantity.LIGHT, value),
+        LightReading(board_id=board_id, kind=topic, raw=raw),
     )
 
 
-def _dht11_data(payload: Payload, topic: str) -> tuple[Message, ...]:
+def _dht11_data(payload: Payload, topic: str) -> tuple[WireMessage, ...]:
     temperature, humidity = parse_dht11_data(payload)
-    readings = ((Quantity.TEMPERATURE, temperature), (Quantity.HUMIDITY, humidity))
-    return (
-        _announce(DHT11_BOARD, topic),
-        *(
-            _reading(DHT11_BOARD, topic, quantity, value)
-            for quantity, value in readings
-            if value is not None
-        ),
-    )
+    board_id = DHT11_BOARD.board_id
+    readings: list[WireMessage] = [_announce(DHT11_BOARD, topic)]
+    if temperature is not None:
+        readings.append(
+            TemperatureReading(board_id=board_id, kind=topic, value=temperature)
+        )
+    if humidity is not None:
+        readings.append(HumidityReading(board_id=board_id, kind=topic, value=humidity))
+    return tuple(readings)
 
 
-def _polysource(payload: Payload, topic: str) -> tuple[Message, ...]:
+def _polysource(payload: Payload, topic: str) -> tuple[WireMessage, ...]:
     """The reading comes first: its unit is fixed before the sensor is created."""
     data = json_object(payload, "polysource reading")
     reading = _polysource_reading(data, topic)
@@ -309,10 +274,6 @@ def _announce(info: BoardInfo, topic: str) -> Announce:
 
 def _status(online: bool, topic: str) -> Status:
     return Status(board_id=DHT11_BOARD.board_id, kind=topic, online=online)
-
-
-def _reading(info: BoardInfo, topic: str, quantity: Quantity, value: float) -> Reading:
-    return Reading(board_id=info.board_id, kind=topic, quantity=quantity, value=value)
 
 
 def _optional_number(data: dict[str, Any], key: str) -> float | None:

@@ -1,6 +1,6 @@
 """The HTTP door counters' CSV lines: one line per 30-minute period.
 
-Pure Python (no Home Assistant import), like `protocol.py`: the webhook parses posted
+Pure Python, like the rest of the wire contract: the webhook parses posted
 lines here with the contract's rules, and the export writes its files in the same format.
 """
 
@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Final
 
-from .parsers import COUNTER_MAX, BoardInfo, Capability
-from .payload import (
+from .json_payloads import BoardInfo, Capability
+from .payloads import (
+    COUNTER_MAX,
     MAX_NAME_LENGTH,
     ProtocolError,
     decode,
     has_control_characters,
     shorten as _shorten,
 )
-from .protocol import slugify_board_id
+from .topics import slugify_board_id
 
 LEGACY_FIRMWARE: Final = "legacy"
 LAST_HEARD: Final = "last_heard"
