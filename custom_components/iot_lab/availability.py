@@ -121,7 +121,7 @@ class Availability:
         """
         if (kind := silent_kind(board.info)) is None:
             return
-        board.status.heard(dt_util.utcnow())
+        board.async_changed(board.status.heard(dt_util.utcnow()))
         if board.status.online is False:
             LOGGER.info("Board %s is heard from again", board.board_id)
         self._async_change(board, True)
@@ -148,8 +148,9 @@ class Availability:
 
         Online resolves the offline alert; offline opens it after the grace period.
         """
-        if not board.status.set_online(online):
+        if not (changes := board.status.set_online(online)):
             return False
+        board.async_changed(changes)
         if online:
             if cancel := self._timers.pop(board.board_id, None):
                 cancel()
@@ -214,4 +215,4 @@ class Availability:
     def _async_wake(boards: Iterable[Board]) -> None:
         """Wake the boards' entities: their availability follows `reachable`."""
         for board in boards:
-            board.status.changed(Part.AVAILABILITY)
+            board.async_changed((Part.AVAILABILITY,))

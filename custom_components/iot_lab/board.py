@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from .alert import SPECS, AlertKind, OfflineAlert, ThresholdAlert, Transition
+from .door import DoorState
 from .iot_lab_wire import (
     BoardInfo,
     BoardMessage,
@@ -21,15 +22,14 @@ from .iot_lab_wire import (
     Totals,
 )
 from .state import (
-    AlertListeners,
+    Changes,
     ClimateState,
-    DoorState,
     EchoState,
     LightState,
     Listener,
     MeasurementState,
-    Observed,
     Part,
+    RefusedError,
     StatusState,
 )
 
@@ -46,13 +46,13 @@ _ALERTS_FED_BY: Final[dict[Part, tuple[AlertKind, ...]]] = {
 class Board:
     """Last good values received from a board, and who to tell when they change.
 
-    Entities read the typed states and never parse payloads; the hub changes them only
-    with what the wire contract accepted. Listeners are keyed by `Part`, so that a light
+    Entities read the typed states and never parse payloads; the hub hands the board
+    only what the wire contract accepted. Listeners are keyed by `Part`, so that a light
     reading does not wake the board's temperature entity.
     """
 
     __slots__ = (
-        "_alerts",
+        "_listeners",
         "board_id",
         "climate",
         "door",
@@ -73,16 +73,16 @@ class Board:
         self.board_id: Final = board_id
         self.info: BoardInfo | None = None
         self.entity_keys: set[str] = set()
-        changed = self._async_changed  # one bound method for all the states
-        self.status = StatusState(changed)
-        self.light = LightState(changed)
-        self.climate = ClimateState(changed)
-        self.echo = EchoState(changed)
-        self.door = DoorState(changed)
-        self.measurement = MeasurementState(changed)
-        self._alerts = AlertListeners(changed)
+        self.status = StatusState()
+        self.light = LightState()
+        self.climate = ClimateState()
+        self.echo = EchoState()
+        self.door = DoorState()
+        self.measurement = MeasurementState()
         self.thresholds = {kind: ThresholdAlert(spec) for kind, spec in SPECS.items()}
         self.offline_alert = OfflineAlert()
+        self._listeners: dict[Part, list[Listener]] | None = None
+        """None until the first listener: a site has thousands of boards."""
         self.on_change: Callable[[Board, Part], None] | None = None
         """Set by the hub: stores what must survive a restart."""
         self.on_alert: Callable[[Board, Transition], None] | None = None
@@ -100,8 +100,10 @@ class Board:
 
     def async_listen(self, parts: Iterable[Part], listener: Listener) -> None:
         """Call `listener` when any of `parts` or the availability changes."""
+        if self._listeners is None:
+            self._listeners = {}
         for part in dict.fromkeys((*parts, Part.AVAILABILITY)):
-            self._owner(part).listen(part, listener)
+            self._listeners.setdefault(part, []).append(listener)
 
     def async_unlisten(self, parts: Iterable[Part], listener: Listener) -> None:
         """Stop what `async_listen` started with the same arguments.
@@ -109,39 +111,47 @@ class Board:
         Entities call it when they are removed rather than keep a closure each: a site
         has thousands of entities.
         """
-        for part in dict.fromkeys((*parts, Part.AVAILABILITY)):
-            self._owner(part).unlisten(part, listener)
-
-    def _owner(self, part: Part) -> Observed:
-        """The state that owns `part` (entities listen rarely: a scan is enough)."""
-        states: tuple[Observed, ...] = (
-            self.status,
-            self.light,
-            self.climate,
-            self.echo,
-            self.door,
-            self.measurement,
-            self._alerts,
-        )
-        return next(state for state in states if part in state.PARTS)
+        if self._listeners is not None:
+            for part in dict.fromkeys((*parts, Part.AVAILABILITY)):
+                self._listeners[part].remove(listener)
 
     def take(self, message: BoardMessage | CsvLine, now: datetime) -> str | None:
         """Hand a message to the capability state it belongs to; say why if refused.
 
-        The one place a board's own messages are routed: each state takes its types.
+        The one place a board's own messages are routed: each state takes its types
+        and says what changed, and the board tells who follows it.
         """
-        match message:
-            case LightReading():
-                self.light.take(message)
-            case TemperatureReading() | HumidityReading():
-                self.climate.take(message)
-            case Totals() | Crossing() | CsvLine():
-                return self.door.take(message, now)
-            case LedEcho() | OledEcho():
-                self.echo.take(message)
-            case Measurement():
-                return self.measurement.take(message, fixed=self.info is not None)
+        try:
+            match message:
+                case LightReading():
+                    changes = self.light.take(message)
+                case TemperatureReading() | HumidityReading():
+                    changes = self.climate.take(message)
+                case Totals() | Crossing() | CsvLine():
+                    changes = self.door.take(message, now)
+                case LedEcho() | OledEcho():
+                    changes = self.echo.take(message)
+                case Measurement():
+                    changes = self.measurement.take(
+                        message, fixed=self.info is not None
+                    )
+        except RefusedError as err:
+            return str(err)
+        self.async_changed(changes)
         return None
+
+    def async_changed(self, changes: Changes) -> None:
+        """Tell the listeners of each changed part, then run its alerts and the hub."""
+        for part in changes:
+            if self._listeners is not None:
+                for listener in self._listeners.get(part, ()):
+                    listener()
+            for kind in _ALERTS_FED_BY.get(part, ()):
+                self.async_alert(
+                    self.thresholds[kind].update(self._reading(kind), _now())
+                )
+            if self.on_change is not None:
+                self.on_change(self, part)
 
     def async_set_threshold(self, kind: AlertKind, limit: float) -> None:
         """A new limit from its number entity; it applies to the last reading at once."""
@@ -151,20 +161,13 @@ class Board:
         """Tell the alert binary sensors and the hub that an alert opened or resolved."""
         if transition is None:
             return
-        self._alerts.changed(Part.ALERT)
+        self.async_changed((Part.ALERT,))
         if self.on_alert is not None:
             self.on_alert(self, transition)
 
     def alert_open(self, kind: AlertKind) -> bool:
         """True while the threshold alert of this kind is open."""
         return self.thresholds[kind].is_open
-
-    def _async_changed(self, part: Part) -> None:
-        """After the listeners of a change: its alerts, then the hub."""
-        for kind in _ALERTS_FED_BY.get(part, ()):
-            self.async_alert(self.thresholds[kind].update(self._reading(kind), _now()))
-        if self.on_change is not None:
-            self.on_change(self, part)
 
     def _reading(self, kind: AlertKind) -> float | None:
         """The value a threshold alert watches."""

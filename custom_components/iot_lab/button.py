@@ -47,4 +47,4 @@ class IotLabButton(IotLabEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Reset today's occupancy."""
-        self.board.door.reset_occupancy()
+        self.board.async_changed(self.board.door.reset_occupancy())

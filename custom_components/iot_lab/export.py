@@ -31,7 +31,7 @@ from .const import (
     EXPORT_FOLDER,
     LOGGER,
 )
-from .counter import DoorCount
+from .door import DoorCount
 from .hub import IotLabConfigEntry
 from .iot_lab_wire import (
     Capability,

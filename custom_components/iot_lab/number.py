@@ -23,7 +23,7 @@ from .iot_lab_wire import (
     LIGHT_MIN,
     Capability,
 )
-from .state import LightState, Part
+from .state import Changes, LightState, Part
 
 PARALLEL_UPDATES = 0
 
@@ -39,7 +39,7 @@ class IotLabNumberEntityDescription(NumberEntityDescription, IotLabEntityDescrip
 def _calibration(
     key: str,
     value_fn: Callable[[LightState], float],
-    set_fn: Callable[[LightState, float], None],
+    set_fn: Callable[[LightState, float], Changes],
 ) -> IotLabNumberEntityDescription:
     """One calibration point of the light level, in raw ADC units."""
     return IotLabNumberEntityDescription(
@@ -53,7 +53,7 @@ def _calibration(
         native_max_value=LIGHT_MAX,
         native_step=1,
         value_fn=lambda board: value_fn(board.light),
-        set_fn=lambda board, value: set_fn(board.light, value),
+        set_fn=lambda board, value: board.async_changed(set_fn(board.light, value)),
     )
 
 

@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from .board import Board
 from .const import DOMAIN
-from .counter import DoorCount
+from .door import DoorCount
 from .uploads import UploadQueue
 
 STORAGE_VERSION: Final = 1
@@ -75,7 +75,7 @@ class BoardStore:
     @callback
     def _async_new_day(self, now: datetime) -> None:
         for board in self._boards.values():
-            board.door.roll_over(now)
+            board.async_changed(board.door.roll_over(now))
 
     def _data(self) -> dict[str, Any]:
         boards = self._boards.values()

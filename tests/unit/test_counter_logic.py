@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from custom_components.iot_lab.counter import MAX_SEEN_PERIODS, PERIOD, DoorCount
+from custom_components.iot_lab.door import MAX_SEEN_PERIODS, PERIOD, DoorCount
 from custom_components.iot_lab.iot_lab_wire import (
     CounterTotals,
     Passage,

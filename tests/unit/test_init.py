@@ -222,11 +222,10 @@ async def test_removed_entities_stop_listening(
     registry = er.async_get(hass)
     registry.async_remove("switch.lab_bench_1_led")
     await hass.async_block_till_done()
-    assert not (board.echo._listeners or {}).get(Part.LED)
-    assert (board.echo._listeners or {}).get(Part.OLED)  # the OLED text still shows
+    assert not (board._listeners or {}).get(Part.LED)
+    assert (board._listeners or {}).get(Part.OLED)  # the OLED text still shows
     assert await hass.config_entries.async_unload(setup_integration.entry_id)
-    for state in (board.status, board.light, board.echo, board.climate):
-        assert not any((state._listeners or {}).values())
+    assert not any((board._listeners or {}).values())
 
 
 @pytest.mark.parametrize(

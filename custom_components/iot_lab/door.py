@@ -1,8 +1,10 @@
-"""Door-counter bookkeeping: today's figures and lifetime totals, with nothing lost.
+"""A door counter's state and bookkeeping: today's figures and lifetime totals.
 
 Pure Python (no Home Assistant import), so that every restart, reboot, duplicate and
 midnight case is tested on its own. The board's cumulative totals are the truth;
 `passage` events only give low latency and are reconciled by the next totals.
+`DoorState` takes the door's messages (`DoorCount` counts them), like the other
+capabilities' states in `state.py`.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ from typing import Any, Final, Self
 
 from .iot_lab_wire import (
     CounterTotals,
+    Crossing,
+    CsvLine,
+    DoorMessage,
     Passage,
+    Totals,
 )
+from .state import NOTHING, Changes, Part, RefusedError
 
 PERIOD: Final = timedelta(minutes=30)
 HISTORY_DAYS: Final = 31
@@ -187,3 +194,56 @@ class DoorCount:
         self.occupancy = max(0, self.occupancy + entries)
         self.peak_occupancy = max(self.peak_occupancy, self.occupancy)
         self.occupancy = max(0, self.occupancy - exits)
+
+
+@dataclass(slots=True)
+class DoorState:
+    """A door counter's figures (`DoorCount`), its last totals and last CSV line."""
+
+    count: DoorCount | None = None
+    crossing: Passage | None = None
+    """The direction of the last live passage, as its message gave it."""
+    totals: CounterTotals | None = None
+    csv_line: CsvLine | None = None
+    """Last line of an HTTP counter: its text fields name the CSV export."""
+
+    def restore(self, count: DoorCount, now: datetime) -> None:
+        """Take back the stored figures at start-up (no entity listens yet)."""
+        self.count = count
+        count.roll_over(now.date())
+
+    def take(self, message: DoorMessage | CsvLine, now: datetime) -> Changes:
+        """Totals count what they add, a passage at once, a CSV line its period once."""
+        count = self._count(now)
+        match message:
+            case Totals(totals=totals):
+                self.totals = totals
+                return (Part.COUNT,) if count.count_totals(totals, now) else NOTHING
+            case Crossing(passage=passage):
+                count.count_passage(passage, now)
+                self.crossing = passage
+                return (Part.PASSAGE, Part.COUNT)
+            case CsvLine(period_end=end):
+                self.csv_line = message
+                naive = now.replace(tzinfo=None)
+                if not count.count_period(end, message.entries, message.exits, naive):
+                    raise RefusedError(f"CSV period {end} counted already")
+                return (Part.COUNT,)
+
+    def roll_over(self, now: datetime) -> Changes:
+        """Local midnight: today's figures start again, even when no one passes."""
+        if self.count is not None and self.count.roll_over(now.date()):
+            return (Part.COUNT,)
+        return NOTHING
+
+    def reset_occupancy(self) -> Changes:
+        """Nobody inside (people were miscounted)."""
+        if self.count is None:
+            return NOTHING
+        self.count.reset_occupancy()
+        return (Part.COUNT,)
+
+    def _count(self, now: datetime) -> DoorCount:
+        if self.count is None:
+            self.count = DoorCount(day=now.date())
+        return self.count
