@@ -40,7 +40,9 @@ class Path_:
 
 def _module(frame: FrameType) -> str | None:
     path = Path(frame.f_code.co_filename)
-    return path.relative_to(PACKAGE).as_posix() if path.is_relative_to(PACKAGE) else None
+    return (
+        path.relative_to(PACKAGE).as_posix() if path.is_relative_to(PACKAGE) else None
+    )
 
 
 async def trace(send: Callable[[], Awaitable[None]]) -> Path_:
