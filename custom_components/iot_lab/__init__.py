@@ -20,7 +20,7 @@ from .const import (
     DOMAIN,
     PLATFORMS,
 )
-from .export import async_start_auto_export, auto_export_on
+from .export_schedule import async_start_auto_export, auto_export_on
 from .frontend import async_register_strategy
 from .hub import IotLabConfigEntry, IotLabHub
 from .iot_lab_wire import (

@@ -26,7 +26,7 @@ from .iot_lab_wire import (
     split_topic,
     validate_base_topic,
 )
-from .options_flow import IotLabOptionsFlow
+from .options import IotLabOptionsFlow
 from .registry import async_scope_registries
 
 

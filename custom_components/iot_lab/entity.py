@@ -84,50 +84,73 @@ def async_setup_board_entities[DescriptionT: IotLabEntityDescription](
     descriptions: Iterable[DescriptionT],
     entity_factory: Callable[[IotLabHub, Board, DescriptionT], IotLabEntity],
 ) -> None:
-    """Add a platform's entities for every announced board, now and later.
+    """Add a platform's entities for every announced board, now and later."""
+    adder = _BoardEntities(
+        entry.runtime_data, async_add_entities, tuple(descriptions), entity_factory
+    )
+    for board in entry.runtime_data.announced_boards:
+        adder.async_add_board(board)
+    entry.async_on_unload(
+        async_dispatcher_connect(
+            entry.runtime_data.hass,
+            SIGNAL_BOARD_ANNOUNCED.format(entry.entry_id),
+            adder.async_add_board,
+        )
+    )
+
+
+class _BoardEntities[DescriptionT: IotLabEntityDescription]:
+    """One platform's entities of each board, added in batches.
 
     A re-announce with new capabilities adds only the entities that were missing.
     Boards announced in one pass of the event loop (a broker's retained announces at
     start-up) are added in one call: a thousand boards, one batch per platform.
     """
-    hub = entry.runtime_data
-    descriptions = tuple(descriptions)
-    pending: list[IotLabEntity] = []
-    domain = entity_platform.async_get_current_platform().domain
+
+    def __init__(
+        self,
+        hub: IotLabHub,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+        descriptions: tuple[DescriptionT, ...],
+        entity_factory: Callable[[IotLabHub, Board, DescriptionT], IotLabEntity],
+    ) -> None:
+        self._hub = hub
+        self._async_add_entities = async_add_entities
+        self._descriptions = descriptions
+        self._entity_factory = entity_factory
+        self._pending: list[IotLabEntity] = []
+        self._domain = entity_platform.async_get_current_platform().domain
 
     @callback
-    def async_add_pending() -> None:
-        batch = pending.copy()
-        pending.clear()
-        async_add_entities(batch)
-
-    @callback
-    def async_add_board(board: Board) -> None:
+    def async_add_board(self, board: Board) -> None:
+        """Queue the entities the board gets and does not have yet."""
         new = [
             description
-            for description in descriptions
-            if description.key not in board.entity_keys
-            and (
-                description.capability is None
-                or description.capability in board.capabilities
-            )
-            and description.unless not in board.capabilities
+            for description in self._descriptions
+            if description.key not in board.entity_keys and wanted(description, board)
         ]
-        _async_remove_unwanted(hub, board, descriptions, domain)
+        _async_remove_unwanted(self._hub, board, self._descriptions, self._domain)
         if not new:
             return
         board.entity_keys.update(description.key for description in new)
-        if not pending:
-            hub.hass.loop.call_soon(async_add_pending)
-        pending.extend(entity_factory(hub, board, description) for description in new)
-
-    for board in hub.announced_boards:
-        async_add_board(board)
-    entry.async_on_unload(
-        async_dispatcher_connect(
-            hub.hass, SIGNAL_BOARD_ANNOUNCED.format(entry.entry_id), async_add_board
+        if not self._pending:
+            self._hub.hass.loop.call_soon(self._async_add_pending)
+        self._pending.extend(
+            self._entity_factory(self._hub, board, description) for description in new
         )
-    )
+
+    @callback
+    def _async_add_pending(self) -> None:
+        batch = self._pending.copy()
+        self._pending.clear()
+        self._async_add_entities(batch)
+
+
+def wanted(description: IotLabEntityDescription, board: Board) -> bool:
+    """The board announces the description's capability, and not its `unless`."""
+    return (
+        description.capability is None or description.capability in board.capabilities
+    ) and description.unless not in board.capabilities
 
 
 def _async_remove_unwanted(

@@ -19,7 +19,7 @@ import probatio as vol
 
 from .board import Board
 from .const import ATTR_DATE, DOMAIN, SERVICE_EXPORT_COUNTS
-from .export import async_export_and_upload
+from .export_schedule import async_export_and_upload
 from .hub import IotLabConfigEntry
 from .iot_lab_wire import (
     Capability,

@@ -18,7 +18,7 @@ from homeassistant.util import dt as dt_util
 from .board import Board
 from .const import DOMAIN
 from .door import DoorCount
-from .uploads import UploadQueue
+from .upload import UploadQueue
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 1.0

@@ -1,5 +1,7 @@
 """Sending the CSV exports to the library's server: SFTP, or FTPS as its counter did.
 
+Also the queue of files waiting for the server, and what it holds already.
+
 SFTP pins the server's host key when the settings are checked (trust on first use) and
 refuses a changed key. FTPS is explicit TLS with a protected data channel (`PROT P`),
 verifying the server's certificate against the system's CAs or a CA the user gives.
@@ -7,13 +9,16 @@ verifying the server's certificate against the system's CAs or a CA the user giv
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 import ftplib
+import hashlib
 import io
 import posixpath
 import ssl
-from typing import Any
+from typing import Any, Final
 
 import asyncssh
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -117,15 +122,6 @@ async def _async_sftp_put(settings: UploadSettings, contents: dict[str, bytes]) 
         if settings.private_key
         else ()
     )
-    # The pinned key alone is trusted (trusted keys, CA keys, revoked keys); None: any.
-    known_hosts: (
-        tuple[list[asyncssh.SSHKey], list[asyncssh.SSHKey], list[asyncssh.SSHKey]]
-        | None
-    ) = (
-        ([asyncssh.import_public_key(settings.host_key)], [], [])
-        if settings.host_key
-        else None
-    )
     try:
         async with (
             asyncssh.connect(
@@ -134,7 +130,7 @@ async def _async_sftp_put(settings: UploadSettings, contents: dict[str, bytes]) 
                 username=settings.username,
                 password=settings.password,
                 client_keys=keys,
-                known_hosts=known_hosts,
+                known_hosts=_known_hosts(settings),
                 connect_timeout=UPLOAD_TIMEOUT,
             ) as connection,
             connection.start_sftp_client() as sftp,
@@ -152,6 +148,18 @@ async def _async_sftp_put(settings: UploadSettings, contents: dict[str, bytes]) 
         raise UploadRefusedError("login_refused", str(err)) from err
     assert server_key is not None  # a connected client always has its server's key
     return server_key.export_public_key().decode().strip()
+
+
+type _KnownHosts = tuple[
+    list[asyncssh.SSHKey], list[asyncssh.SSHKey], list[asyncssh.SSHKey]
+]
+
+
+def _known_hosts(settings: UploadSettings) -> _KnownHosts | None:
+    """The pinned key alone is trusted (trusted keys, CA keys, revoked keys); None: any."""
+    if not settings.host_key:
+        return None
+    return ([asyncssh.import_public_key(settings.host_key)], [], [])
 
 
 def _ftps_put(settings: UploadSettings, contents: dict[str, bytes]) -> None:
@@ -182,3 +190,55 @@ def _ftps_put(settings: UploadSettings, contents: dict[str, bytes]) -> None:
         raise OSError(str(err)) from err
     finally:
         ftp.close()
+
+
+MAX_SENT: Final = 200
+"""Files whose last upload is remembered (the newest; 20 counters' last 10 days): a file
+forgotten and exported again is sent once more, which the server takes as an overwrite.
+Kept small: the list is stored with the counters, written after every count."""
+
+
+def digest(data: bytes) -> str:
+    """What tells a file's contents apart: the first 128 bits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class UploadQueue:
+    """The files not yet on the server; the store writes them on every change.
+
+    `lock` gives the entry's exports and uploads one turn each: two exports of the
+    same day at the same second (an automation and the automatic export) would
+    otherwise send the same files over two sessions at once.
+    """
+
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        """Empty until restored; `on_change` schedules a write of the store."""
+        self.pending: set[str] = set()
+        self.sent: dict[str, str] = {}
+        """Path -> digest of the content the server was last sent, oldest first."""
+        self.lock = asyncio.Lock()
+        self._on_change = on_change
+
+    def restore(self, files: Iterable[str], sent: Mapping[str, str]) -> None:
+        """Take back the stored lists at start-up."""
+        self.pending = set(files)
+        self.sent = dict(sent)
+
+    def add(self, files: set[str]) -> None:
+        """Remember files to upload until an upload succeeds."""
+        self.pending |= files
+        self._on_change()
+
+    def unchanged(self, path: str, data: bytes) -> bool:
+        """True when the server was already sent exactly this content."""
+        return self.sent.get(path) == digest(data)
+
+    def done(self, files: set[str], contents: Mapping[str, bytes]) -> None:
+        """Forget `files`; the server now holds `contents` (path -> bytes)."""
+        self.pending -= files
+        for path, data in contents.items():
+            self.sent.pop(path, None)  # the newest last
+            self.sent[path] = digest(data)
+        while len(self.sent) > MAX_SENT:
+            del self.sent[next(iter(self.sent))]
+        self._on_change()

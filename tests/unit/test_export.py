@@ -30,8 +30,8 @@ from custom_components.iot_lab.const import (
     DOMAIN,
     SERVICE_EXPORT_COUNTS,
 )
-from custom_components.iot_lab.export import auto_export_on
-from custom_components.iot_lab.uploads import MAX_SENT, UploadQueue
+from custom_components.iot_lab.export_schedule import auto_export_on
+from custom_components.iot_lab.upload import MAX_SENT, UploadQueue
 
 from .conftest import Fire, SftpServer, load_fixture
 
