@@ -13,8 +13,10 @@ from types import FrameType
 
 from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
 
-from .boards import ClimateBoard, CsvCounter, LightBoard, make_boards
+from .fleet import make_boards
+from .legacy_boards import CsvCounter
 from .runner import LOGGER, BrokerSettings, SimClock, Simulator
+from .sensor_boards import ClimateBoard, LightBoard
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -19,7 +19,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from .boards import Board, CsvCounter, Message
+from .legacy_boards import CsvCounter
+from .simulated_board import Board, Message
 
 LOGGER = logging.getLogger(__package__)
 HA_STATUS_TOPIC = "homeassistant/status"

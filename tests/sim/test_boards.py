@@ -14,18 +14,12 @@ from custom_components.iot_lab import legacy, protocol
 from custom_components.iot_lab.messages import Reading
 from custom_components.iot_lab.protocol import Channel, Command
 from iot_lab_sim.__main__ import build, parse_args
-from iot_lab_sim.boards import (
-    ClimateBoard,
-    DoorBoard,
-    LegacyDht11,
-    LegacyEsp32,
-    LegacyPolysource,
-    LightBoard,
-    Message,
-    arrivals_per_minute,
-    daylight,
-    make_boards,
-)
+from iot_lab_sim.day_curves import arrivals_per_minute, daylight
+from iot_lab_sim.door_board import DoorBoard
+from iot_lab_sim.fleet import make_boards
+from iot_lab_sim.legacy_boards import LegacyDht11, LegacyEsp32, LegacyPolysource
+from iot_lab_sim.sensor_boards import ClimateBoard, LightBoard
+from iot_lab_sim.simulated_board import Message
 
 DAY = datetime(2026, 11, 23)
 
