@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from .hass_api import HomeAssistant
+from .hass_client import HomeAssistant
 
 DASHBOARD_PATH: Final = "iot-lab"
 STRATEGY: Final[dict[str, Any]] = {"type": "custom:iot-lab"}

@@ -3,9 +3,10 @@
 An MQTT broker (Mosquitto, or the embedded amqtt broker), a real Home Assistant on a
 configuration generated from `demo/config_template/`, and the board simulator, each one a
 child process stopped by its pid (`processes.py`). Home Assistant is set up the way a user
-would (`hass_api.py`): the onboarding API creates the owner, config flows add the MQTT and
-IoT Lab entries, and the WebSocket API creates a long-lived token and the dashboard
-(`dashboard.py`: a dashboard on IoT Lab's own strategy, as a user would add it).
+would, through its APIs (`hass_client.py`): the onboarding API creates the owner and the
+WebSocket API a long-lived token (`hass_onboarding.py`), config flows add the MQTT and
+IoT Lab entries (`hass_entries.py`), and the dashboard is added (`dashboard.py`: a
+dashboard on IoT Lab's own strategy, as a user would add it).
 """
 
 from __future__ import annotations
@@ -20,16 +21,11 @@ import time
 from typing import Any
 
 from .dashboard import save_dashboard
-from .hass_api import (
-    HomeAssistant,
-    add_entries,
-    csv_counter_webhook,
-    onboarding_done,
-    owner_token,
-    wait_for_entities,
-    wait_for_hass,
-)
+from .hass_boards import wait_for_entities
+from .hass_client import HomeAssistant, wait_for_hass
 from .hass_config import prepare_config
+from .hass_entries import add_entries, csv_counter_webhook
+from .hass_onboarding import onboarding_done, owner_token
 from .processes import HOST, Service, Stack, free_port, port_is_free
 
 LOGGER = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.publisher import announce, connect
 from iot_lab_sim.harness import Demo, running_stack
-from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HomeAssistant, wait_for_hass
 from iot_lab_sim.processes import Stack
 
 from .conftest import E2E_DIR, CounterTruth, is_number, wait_until

@@ -25,7 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
 from iot_lab_sim.harness import Demo, running_stack
-from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HomeAssistant, wait_for_hass
 from iot_lab_sim.processes import HOST, HarnessError, Stack
 
 from .conftest import E2E_DIR, clear_retained, retained, wait_until

@@ -27,8 +27,8 @@ import pytest
 
 from iot_lab_sim.brokers import Site
 from iot_lab_sim.harness import start_new_hass
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
+from iot_lab_sim.hass_client import HomeAssistant
+from iot_lab_sim.hass_entries import (
     add_influxdb_entry,
     add_iot_lab_site,
     add_mqtt_entry,

@@ -21,10 +21,8 @@ import requests
 
 from iot_lab_sim.brokers import write_password_file
 from iot_lab_sim.harness import start_new_hass
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
-    add_iot_lab_entry,
-)
+from iot_lab_sim.hass_client import HomeAssistant
+from iot_lab_sim.hass_entries import add_iot_lab_entry
 from iot_lab_sim.processes import HOST, Stack, free_port, wait_for_port
 from tests.certificates import write_server_files
 
