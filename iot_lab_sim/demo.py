@@ -61,7 +61,7 @@ def stop_on_signals() -> None:
 
     Set even if the demo was started with a signal ignored (`nohup`). If this process dies
     without stopping them, every child gets SIGTERM from the kernel anyway (see
-    processes._die_with_parent).
+    parent_death.die_with_parent).
     """
     for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, _raise_stop)
