@@ -15,13 +15,13 @@ from .day_curves import arrivals_per_minute
 from .door_flow import DoorFlow
 from .door_rule import Passage
 from .people import Rng
-from .simulated_board import Board, Message
+from .simulated_board import Publication, SimulatedBoard
 
 MILLISECOND = timedelta(milliseconds=1)
 
 
 @dataclass
-class DoorBoard(Board):
+class DoorBoard(SimulatedBoard):
     """Two infrared beams at the door: passages and cumulative totals.
 
     Visitors arrive, stay and leave (the truth: `came_in`, `went_out`, `inside`); they
@@ -53,11 +53,11 @@ class DoorBoard(Board):
         """Its own retained totals, read back once after booting."""
         return [self.topic(Channel.COUNTER)]
 
-    def state(self) -> list[Message]:
+    def state(self) -> list[Publication]:
         """Retained totals, once the board knows which run it continues."""
         return [self._totals()] if self.restored else []
 
-    def command(self, topic: str, payload: str) -> list[Message]:
+    def command(self, topic: str, payload: str) -> list[Publication]:
         """Continue the run of the retained totals (the first ones only)."""
         if self.restored or topic != self.topic(Channel.COUNTER):
             return []
@@ -70,14 +70,14 @@ class DoorBoard(Board):
         self.restored = True
         return [self._totals()]
 
-    def settle(self) -> list[Message]:
+    def settle(self) -> list[Publication]:
         """No retained totals came: count from zero in a run of its own."""
         if self.restored:
             return []
         self.restored = True
         return [self._totals()]
 
-    def _totals(self) -> Message:
+    def _totals(self) -> Publication:
         payload = json.dumps(
             {
                 "entries": self.base_entries + self.entries,
@@ -85,9 +85,9 @@ class DoorBoard(Board):
                 "boot": self.boot,
             }
         )
-        return Message(self.topic(Channel.COUNTER), payload, True)
+        return Publication(self.topic(Channel.COUNTER), payload, True)
 
-    def due(self, now: datetime) -> list[Message]:
+    def due(self, now: datetime) -> list[Publication]:
         """Passages the rule counted since the last tick, each followed by the totals."""
         last, self.last_tick = self.last_tick, now
         if last is None or self.paused:
@@ -105,7 +105,7 @@ class DoorBoard(Board):
         came_in = self._flow.arrive(arrivals, departures, start, end)
         self.came_in, self.went_out = self.came_in + came_in, self.went_out + departures
         self.inside += came_in - departures
-        messages: list[Message] = []
+        messages: list[Publication] = []
         for passage in self._flow.run_until(end):
             if passage is Passage.ENTRY:
                 self.entries += 1
@@ -116,7 +116,7 @@ class DoorBoard(Board):
                 if passage is Passage.ENTRY
                 else protocol.Passage.OUT
             )
-            messages.append(Message(self.topic(Channel.PASSAGE), sent))
+            messages.append(Publication(self.topic(Channel.PASSAGE), sent))
             messages += self.state()
         return messages
 

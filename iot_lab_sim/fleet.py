@@ -10,7 +10,7 @@ from custom_components.iot_lab.protocol import BoardInfo, Capability
 from .door_board import DoorBoard
 from .legacy_boards import LegacyDht11, LegacyEsp32, LegacyPolysource
 from .sensor_boards import ClimateBoard, LightBoard
-from .simulated_board import FIRMWARE, Board
+from .simulated_board import FIRMWARE, SimulatedBoard
 
 
 def make_boards(
@@ -20,12 +20,12 @@ def make_boards(
     *,
     legacy_boards: bool = True,
     first: int = 1,
-) -> list[Board]:
+) -> list[SimulatedBoard]:
     """`count` boards of each kind numbered from `first`, plus one of each older format.
 
     Sites that share a base topic (bridged without a prefix) number their boards apart.
     """
-    boards: list[Board] = []
+    boards: list[SimulatedBoard] = []
     for index in range(first, first + count):
         boards += _numbered(base_topic, index, rng)
     if legacy_boards:
@@ -33,7 +33,7 @@ def make_boards(
     return boards
 
 
-def _numbered(base_topic: str, index: int, rng: random.Random) -> list[Board]:
+def _numbered(base_topic: str, index: int, rng: random.Random) -> list[SimulatedBoard]:
     """The light, climate and door boards numbered `index`, seeded in that order."""
     return [
         LightBoard(
@@ -74,7 +74,7 @@ def _numbered(base_topic: str, index: int, rng: random.Random) -> list[Board]:
     ]
 
 
-def _older_formats(base_topic: str, rng: random.Random) -> list[Board]:
+def _older_formats(base_topic: str, rng: random.Random) -> list[SimulatedBoard]:
     """One board of each older firmware's format."""
     return [
         LegacyEsp32(base_topic, legacy.ESP32_BOARD, random.Random(rng.random())),

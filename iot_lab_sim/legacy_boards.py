@@ -15,20 +15,20 @@ import random
 from custom_components.iot_lab import legacy
 
 from .day_curves import arrivals_per_minute, daylight
-from .simulated_board import Board, Message
+from .simulated_board import Publication, SimulatedBoard
 
 
 @dataclass
-class LegacyEsp32(Board):
+class LegacyEsp32(SimulatedBoard):
     """The seed ESP32: a bare number on esp32/output, obeys on/off, echoes nothing."""
 
     led: bool = False
 
-    def announce(self) -> list[Message]:
+    def announce(self) -> list[Publication]:
         """The old firmware announces nothing."""
         return []
 
-    def will(self) -> Message | None:
+    def will(self) -> Publication | None:
         """Nor does it leave a last will."""
         return None
 
@@ -37,69 +37,71 @@ class LegacyEsp32(Board):
         """The LED command topic of the seed firmware."""
         return [legacy.ESP32_LED_TOPIC]
 
-    def readings(self, now: datetime) -> list[Message]:
+    def readings(self, now: datetime) -> list[Publication]:
         """0..4000 like the seed project's analogRead."""
         value = round(100 + 3800 * daylight(now) * self.rng.uniform(0.7, 1.0))
-        return [Message(legacy.ESP32_LIGHT_TOPIC, str(value))]
+        return [Publication(legacy.ESP32_LIGHT_TOPIC, str(value))]
 
-    def command(self, topic: str, payload: str) -> list[Message]:
+    def command(self, topic: str, payload: str) -> list[Publication]:
         """Obey `on` / `off` silently."""
         self.led = payload.strip() == "on"
         return []
 
 
 @dataclass
-class LegacyDht11(Board):
+class LegacyDht11(SimulatedBoard):
     """The seed DHT11 board: JSON readings and a JSON status."""
 
     temperature: float = 22.0
 
-    def announce(self) -> list[Message]:
+    def announce(self) -> list[Publication]:
         """Its status message, retained."""
         return [
-            Message(legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "online"}), True)
+            Publication(
+                legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "online"}), True
+            )
         ]
 
-    def will(self) -> Message | None:
+    def will(self) -> Publication | None:
         """Its last will is the JSON status."""
-        return Message(
+        return Publication(
             legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "offline"}), True
         )
 
-    def readings(self, now: datetime) -> list[Message]:
+    def readings(self, now: datetime) -> list[Publication]:
         """Integer temperature and humidity in one JSON object."""
         self.temperature += self.rng.gauss(0, 0.3) - 0.05 * (self.temperature - 22)
         payload = {
             "temperature": round(self.temperature),
             "humidity": self.rng.randint(40, 60),
         }
-        return [Message(legacy.DHT11_DATA_TOPIC, json.dumps(payload))]
+        return [Publication(legacy.DHT11_DATA_TOPIC, json.dumps(payload))]
 
 
 @dataclass
-class LegacyPolysource(Board):
+class LegacyPolysource(SimulatedBoard):
     """The seed multi-sensor gateway: one JSON message per sensor."""
 
-    def announce(self) -> list[Message]:
+    def announce(self) -> list[Publication]:
         """Nothing: sensors appear with their first reading."""
         return []
 
-    def will(self) -> Message | None:
+    def will(self) -> Publication | None:
         """No last will either."""
         return None
 
-    def readings(self, now: datetime) -> list[Message]:
+    def readings(self, now: datetime) -> list[Publication]:
         """A water level in metres and a room temperature."""
         level = round(
             2.5 + math.sin(now.timestamp() / 3600) + self.rng.gauss(0, 0.05), 2
         )
         temperature = round(20 + 3 * daylight(now) + self.rng.gauss(0, 0.2), 1)
         return [
-            Message(
+            Publication(
                 legacy.POLYSOURCE_TOPIC,
                 json.dumps({"valeur": level, "idCapteur": "Test_4G", "unite": "m"}),
             ),
-            Message(
+            Publication(
                 legacy.POLYSOURCE_TOPIC,
                 json.dumps(
                     {"valeur": temperature, "idCapteur": "Salle_B", "unite": "°C"}

@@ -16,13 +16,13 @@ from custom_components.iot_lab.protocol import Channel, Command
 
 from . import filters
 from .day_curves import daylight
-from .simulated_board import Board, Message
+from .simulated_board import Publication, SimulatedBoard
 
 LOGGER = logging.getLogger(__package__)
 
 
 @dataclass
-class LightBoard(Board):
+class LightBoard(SimulatedBoard):
     """Photoresistor, LED and OLED (the TTGO LoRa32 board).
 
     Like the firmware, it keeps the LED and the text in flash (`boot_from`): after a
@@ -60,14 +60,14 @@ class LightBoard(Board):
         """LED and OLED commands."""
         return [self.topic(Command.LED), self.topic(Command.OLED)]
 
-    def state(self) -> list[Message]:
+    def state(self) -> list[Publication]:
         """Echo the LED and the screen, retained."""
         return [
-            Message(self.topic(Channel.LED), protocol.led_command(self.led), True),
-            Message(self.topic(Channel.OLED), self.oled, True),
+            Publication(self.topic(Channel.LED), protocol.led_command(self.led), True),
+            Publication(self.topic(Channel.OLED), self.oled, True),
         ]
 
-    def due(self, now: datetime) -> list[Message]:
+    def due(self, now: datetime) -> list[Publication]:
         """Every sample since the last call through the firmware's filters.
 
         With `previous_firmware`, a raw reading every 2 s instead, as the boards sent
@@ -78,7 +78,7 @@ class LightBoard(Board):
             if self.previous_firmware
             else filters.LIGHT.sample_every
         )
-        messages: list[Message] = []
+        messages: list[Publication] = []
         if self.next_reading is None:
             self.next_reading = now
         while self.next_reading <= now:
@@ -88,7 +88,9 @@ class LightBoard(Board):
                 continue
             sent = raw if self.previous_firmware else self._filter.sample(raw, at)
             if sent is not None:
-                messages.append(Message(self.topic(Channel.LIGHT), str(round(sent))))
+                messages.append(
+                    Publication(self.topic(Channel.LIGHT), str(round(sent)))
+                )
         return messages
 
     def sample(self, now: datetime) -> int:
@@ -100,7 +102,7 @@ class LightBoard(Board):
         light = 150 + 3600 * daylight(now) * (1 - self.cloud) + (200 if self.led else 0)
         return round(min(4095, max(0, light + self.rng.gauss(0, 25))))
 
-    def command(self, topic: str, payload: str) -> list[Message]:
+    def command(self, topic: str, payload: str) -> list[Publication]:
         """Switch the LED or show a text, then echo the new state."""
         try:
             if topic == self.topic(Command.LED):
@@ -117,7 +119,7 @@ class LightBoard(Board):
 
 
 @dataclass
-class ClimateBoard(Board):
+class ClimateBoard(SimulatedBoard):
     """DHT11: integer readings drifting slowly around a room's climate."""
 
     temperature: float = 21.0
@@ -130,7 +132,7 @@ class ClimateBoard(Board):
         )
     )
 
-    def due(self, now: datetime) -> list[Message]:
+    def due(self, now: datetime) -> list[Publication]:
         """Every DHT11 reading since the last call, sent on change or heartbeat.
 
         With `previous_firmware`, both readings every 30 s, as before the filters.
@@ -140,7 +142,7 @@ class ClimateBoard(Board):
             if self.previous_firmware
             else filters.CLIMATE_TEMPERATURE.sample_every
         )
-        messages: list[Message] = []
+        messages: list[Publication] = []
         if self.next_reading is None:
             self.next_reading = now
         while self.next_reading <= now:
@@ -154,7 +156,7 @@ class ClimateBoard(Board):
             ):
                 sent = value if self.previous_firmware else chain.sample(value, at)
                 if sent is not None and not self.paused:
-                    messages.append(Message(self.topic(channel), str(round(sent))))
+                    messages.append(Publication(self.topic(channel), str(round(sent))))
         return messages
 
     def sample(self, now: datetime, every: timedelta) -> tuple[int, int]:

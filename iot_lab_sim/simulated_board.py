@@ -19,8 +19,8 @@ FIRMWARE = "sim-1.0.0"
 
 
 @dataclass(frozen=True, slots=True)
-class Message:
-    """One MQTT publish."""
+class Publication:
+    """One MQTT publish of a simulated board: what the runner sends for it."""
 
     topic: str
     payload: str
@@ -28,8 +28,12 @@ class Message:
 
 
 @dataclass
-class Board:
-    """A board of the wire contract: announce, birth / last will, readings."""
+class SimulatedBoard:
+    """A simulated board of the wire contract: announce, birth / last will, readings.
+
+    A board as the broker sees it; `hass_boards.BoardSeenByHass` is one as Home
+    Assistant shows it.
+    """
 
     base_topic: str
     info: BoardInfo
@@ -42,41 +46,43 @@ class Board:
         """`<base>/<id>/<channel>`, built by the protocol module."""
         return protocol.channel_topic(self.base_topic, self.info.board_id, channel)
 
-    def will(self) -> Message | None:
+    def will(self) -> Publication | None:
         """The last will the broker publishes when the board vanishes."""
-        return Message(self.topic(Channel.STATUS), protocol.PAYLOAD_OFFLINE, True)
+        return Publication(self.topic(Channel.STATUS), protocol.PAYLOAD_OFFLINE, True)
 
     @property
     def command_topics(self) -> list[str]:
         """Topics this board subscribes to."""
         return []
 
-    def announce(self) -> list[Message]:
+    def announce(self) -> list[Publication]:
         """Retained announce and birth, as the firmware sends them on connect."""
         return [
-            Message(self.topic(Channel.INFO), protocol.info_payload(self.info), True),
-            Message(self.topic(Channel.STATUS), protocol.PAYLOAD_ONLINE, True),
+            Publication(
+                self.topic(Channel.INFO), protocol.info_payload(self.info), True
+            ),
+            Publication(self.topic(Channel.STATUS), protocol.PAYLOAD_ONLINE, True),
         ]
 
-    def state(self) -> list[Message]:
+    def state(self) -> list[Publication]:
         """Retained state to publish on connect (LED, OLED, counter totals)."""
         return []
 
-    def due(self, now: datetime) -> list[Message]:
+    def due(self, now: datetime) -> list[Publication]:
         """Readings due at `now` (simulated time)."""
         if self.next_reading is None or now >= self.next_reading:
             self.next_reading = now + self.interval
             return [] if self.paused else self.readings(now)
         return []
 
-    def readings(self, now: datetime) -> list[Message]:
+    def readings(self, now: datetime) -> list[Publication]:
         """One round of readings."""
         return []
 
-    def command(self, topic: str, payload: str) -> list[Message]:
+    def command(self, topic: str, payload: str) -> list[Publication]:
         """Obey a command; return the echoes to publish."""
         return []
 
-    def settle(self) -> list[Message]:
+    def settle(self) -> list[Publication]:
         """What to publish once the first seconds after connecting have passed."""
         return []
