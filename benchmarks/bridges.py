@@ -42,7 +42,7 @@ from iot_lab_sim.brokers import (
     site_config,
     write_password_file,
 )
-from iot_lab_sim.hass_client import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HassClient as HomeAssistant, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.hass_entries import add_iot_lab_site, add_mqtt_entry
 from iot_lab_sim.hass_onboarding import owner_token

@@ -20,7 +20,7 @@ from typing import Any
 
 from websockets.sync.client import connect
 
-from iot_lab_sim.hass_client import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HassClient as HomeAssistant, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.hass_entries import add_entries
 from iot_lab_sim.hass_onboarding import owner_token

@@ -22,7 +22,7 @@ from typing import Any
 
 from .dashboard import save_dashboard
 from .hass_boards import wait_for_entities
-from .hass_client import HomeAssistant, wait_for_hass
+from .hass_client import HassClient, wait_for_hass
 from .hass_config import prepare_config
 from .hass_entries import add_entries, csv_counter_webhook
 from .hass_onboarding import onboarding_done, owner_token
@@ -39,7 +39,7 @@ class Demo:
     token: str
     broker_port: int
     dashboard: str
-    api: HomeAssistant
+    api: HassClient
     hass: Service
     simulator: Service | None
     iot_lab_entry: str = "existing"
@@ -126,17 +126,17 @@ def _start_hass(
     return hass, url
 
 
-def _owner_client(url: str, config_dir: Path, *, kept: bool) -> HomeAssistant:
+def _owner_client(url: str, config_dir: Path, *, kept: bool) -> HassClient:
     """The API client with the kept run's token (`access.json`), or a new owner's."""
     access_file = config_dir.parent / "access.json"
     token = ""
     if kept and onboarding_done(url) and access_file.exists():
         token = json.loads(access_file.read_text()).get("token", "")
-    return HomeAssistant(url, token or owner_token(url, "IoT Lab demo and tests"))
+    return HassClient(url, token or owner_token(url, "IoT Lab demo and tests"))
 
 
 def _csv_webhooks(
-    api: HomeAssistant, config_dir: Path, counter_id: str | None, *, kept: bool
+    api: HassClient, config_dir: Path, counter_id: str | None, *, kept: bool
 ) -> dict[str, str]:
     """{counter id: webhook URL} for the CSV counter, if there is one and it got one."""
     if not counter_id:
@@ -167,7 +167,7 @@ def _start_csv_counter(
 
 def _write_access_file(
     config_dir: Path,
-    api: HomeAssistant,
+    api: HassClient,
     dashboard: str,
     broker_port: int,
     webhooks: dict[str, str],
@@ -190,7 +190,7 @@ def _write_access_file(
     access_file.chmod(0o600)
 
 
-def start_new_hass(stack: Stack, config_dir: Path, token_name: str) -> HomeAssistant:
+def start_new_hass(stack: Stack, config_dir: Path, token_name: str) -> HassClient:
     """A new Home Assistant on a fresh configuration, its owner created: its API client.
 
     The tests that build a stack of their own (TLS broker, bridged sites) add the
@@ -201,7 +201,7 @@ def start_new_hass(stack: Stack, config_dir: Path, token_name: str) -> HomeAssis
     hass = stack.start_hass(config_dir, http_port)
     url = f"http://{HOST}:{http_port}"
     wait_for_hass(url, hass, 240)
-    return HomeAssistant(url, owner_token(url, token_name))
+    return HassClient(url, owner_token(url, token_name))
 
 
 @contextlib.contextmanager

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 import time
 
-from .hass_client import HomeAssistant
+from .hass_client import HassClient
 from .processes import HarnessError
 
 
 def wait_for_entities(
-    api: HomeAssistant, unique_ids: Sequence[str], timeout: float
+    api: HassClient, unique_ids: Sequence[str], timeout: float
 ) -> dict[str, str]:
     """Wait until every unique id has an entity with a state; return their entity ids."""
     deadline = time.monotonic() + timeout
@@ -32,8 +32,11 @@ def wait_for_entities(
 
 
 @dataclass(frozen=True, slots=True)
-class Board:
-    """One IoT Lab device and its entities by key (`led`, `temperature`...)."""
+class BoardSeenByHass:
+    """A board as Home Assistant shows it: an IoT Lab device, its entities by key.
+
+    Keys are `led`, `temperature`...; the simulator's side is `SimulatedBoard`.
+    """
 
     board_id: str
     name: str
@@ -44,7 +47,7 @@ class Board:
         return all(key in self.entities for key in keys)
 
 
-def boards(api: HomeAssistant) -> list[Board]:
+def boards(api: HassClient) -> list[BoardSeenByHass]:
     """IoT Lab boards and their entities, read from the registries."""
     devices = api.iot_lab_devices()
     by_device: dict[str, dict[str, str]] = {}
@@ -55,7 +58,7 @@ def boards(api: HomeAssistant) -> list[Board]:
                 key = unique_id.removeprefix(prefix)
                 by_device.setdefault(board_id, {})[key] = entry["entity_id"]
     return [
-        Board(
+        BoardSeenByHass(
             board_id,
             devices[board_id].get("name_by_user") or devices[board_id]["name"],
             entities,

@@ -87,8 +87,8 @@ def wait_for_hass(
     )
 
 
-class HomeAssistant:
-    """Home Assistant's REST and WebSocket APIs with one access token."""
+class HassClient:
+    """A running Home Assistant's REST and WebSocket APIs, with one access token."""
 
     def __init__(self, url: str, token: str) -> None:
         """Talk to `url` as the owner of `token`."""

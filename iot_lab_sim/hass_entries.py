@@ -13,14 +13,14 @@ import time
 from typing import Any
 import urllib.parse
 
-from .hass_client import HomeAssistant
+from .hass_client import HassClient
 from .processes import HOST, HarnessError
 
 LOGGER = logging.getLogger(__name__)
 
 
 def add_entries(
-    api: HomeAssistant, broker_port: int, broker: str, discovery_timeout: float = 20
+    api: HassClient, broker_port: int, broker: str, discovery_timeout: float = 20
 ) -> str:
     """The MQTT entry on our broker, then IoT Lab's; return how IoT Lab was added."""
     # amqtt speaks MQTT 3.1.1 only; Mosquitto and Home Assistant default to 5.
@@ -28,7 +28,7 @@ def add_entries(
     return add_iot_lab_entry(api, discovery_timeout)
 
 
-def add_mqtt_entry(api: HomeAssistant, broker_port: int, protocol: str = "5") -> None:
+def add_mqtt_entry(api: HassClient, broker_port: int, protocol: str = "5") -> None:
     """Add (or re-point) the MQTT entry at our broker, through its config flow."""
     existing = api.entries("mqtt")
     if existing:
@@ -53,7 +53,7 @@ def add_mqtt_entry(api: HomeAssistant, broker_port: int, protocol: str = "5") ->
         raise HarnessError(f"MQTT config flow did not finish: {result}")
 
 
-def add_iot_lab_entry(api: HomeAssistant, timeout: float = 20) -> str:
+def add_iot_lab_entry(api: HassClient, timeout: float = 20) -> str:
     """Confirm IoT Lab's discovery flow (a board announced), or add the entry by hand.
 
     Returns how it was added: "discovery", "user" or "existing".
@@ -78,15 +78,13 @@ def add_iot_lab_entry(api: HomeAssistant, timeout: float = 20) -> str:
     return "user"
 
 
-def _add_by_hand(api: HomeAssistant, base_topic: str) -> dict[str, Any]:
+def _add_by_hand(api: HassClient, base_topic: str) -> dict[str, Any]:
     """IoT Lab's config flow started by the user with `base_topic`: its last answer."""
     result = api.flow("iot_lab")
     return api.flow_step(result["flow_id"], {"base_topic": base_topic})
 
 
-def add_iot_lab_site(
-    api: HomeAssistant, base_topic: str, bridge_topic: str = ""
-) -> str:
+def add_iot_lab_site(api: HassClient, base_topic: str, bridge_topic: str = "") -> str:
     """An IoT Lab entry added by hand for a base topic; its bridge set in the options.
 
     Returns the entry id.
@@ -101,9 +99,7 @@ def add_iot_lab_site(
     return entry_id
 
 
-def set_bridges(
-    api: HomeAssistant, entry_id: str, bridges: dict[str, list[str]]
-) -> None:
+def set_bridges(api: HassClient, entry_id: str, bridges: dict[str, list[str]]) -> None:
     """An entry's *Bridges of site brokers*: each notification topic, its boards."""
     flow, result = _options_step(api, entry_id, "bridge")
     result = api.rest("POST", flow, {"bridge_topics": list(bridges)})
@@ -114,7 +110,7 @@ def set_bridges(
 
 
 def _options_step(
-    api: HomeAssistant, entry_id: str, step: str
+    api: HassClient, entry_id: str, step: str
 ) -> tuple[str, dict[str, Any]]:
     """Open an entry's options and choose `step` in their menu: the flow's path, form."""
     path = "/api/config/config_entries/options/flow"
@@ -123,7 +119,7 @@ def _options_step(
     return flow, api.rest("POST", flow, {"next_step_id": step})
 
 
-def add_influxdb_entry(api: HomeAssistant, port: int, database: str) -> str:
+def add_influxdb_entry(api: HassClient, port: int, database: str) -> str:
     """Home Assistant's InfluxDB (1.x) entry through its own config flow; its id."""
     result = api.flow("influxdb")
     result = api.flow_step(result["flow_id"], {"next_step_id": "configure_v1"})
@@ -137,7 +133,7 @@ def add_influxdb_entry(api: HomeAssistant, port: int, database: str) -> str:
     return entry_id
 
 
-def add_csv_counter(api: HomeAssistant, counter_id: str) -> str:
+def add_csv_counter(api: HassClient, counter_id: str) -> str:
     """Give an HTTP (CSV) door counter its webhook through the options flow; its URL."""
     (entry,) = api.entries("iot_lab")
     flow, _ = _options_step(api, entry["entry_id"], "add_counter")
@@ -154,7 +150,7 @@ def add_csv_counter(api: HomeAssistant, counter_id: str) -> str:
 
 
 def csv_counter_webhook(
-    api: HomeAssistant, config_dir: Path, counter_id: str, *, kept: bool
+    api: HassClient, config_dir: Path, counter_id: str, *, kept: bool
 ) -> str | None:
     """The CSV counter's webhook URL: the kept one, or a new one (None if refused)."""
     if kept and (url := stored_webhook(config_dir, counter_id)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from .hass_client import HomeAssistant, request_json
+from .hass_client import HassClient, request_json
 from .processes import HarnessError
 
 OWNER_USERNAME = "demo"
@@ -51,7 +51,7 @@ def onboarding_done(url: str) -> bool:
 
 def create_long_lived_token(url: str, access_token: str, name: str) -> str:
     """A long-lived access token, made through the WebSocket auth API."""
-    api = HomeAssistant(url, access_token)
+    api = HassClient(url, access_token)
     try:
         token: str = api.ws(
             "auth/long_lived_access_token", client_name=name, lifespan=3650
