@@ -13,7 +13,7 @@ from custom_components.iot_lab.protocol import Channel
 
 from .day_curves import arrivals_per_minute
 from .door_flow import DoorFlow
-from .door_rule import Passage
+from .door_rule import DetectedPassage
 from .people import Rng
 from .simulated_board import Publication, SimulatedBoard
 
@@ -107,13 +107,13 @@ class DoorBoard(SimulatedBoard):
         self.inside += came_in - departures
         messages: list[Publication] = []
         for passage in self._flow.run_until(end):
-            if passage is Passage.ENTRY:
+            if passage is DetectedPassage.ENTRY:
                 self.entries += 1
             else:
                 self.exits += 1
             sent = (
                 protocol.Passage.IN
-                if passage is Passage.ENTRY
+                if passage is DetectedPassage.ENTRY
                 else protocol.Passage.OUT
             )
             messages.append(Publication(self.topic(Channel.PASSAGE), sent))
