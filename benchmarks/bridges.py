@@ -42,14 +42,10 @@ from iot_lab_sim.brokers import (
     site_config,
     write_password_file,
 )
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
-    add_iot_lab_site,
-    add_mqtt_entry,
-    owner_token,
-    wait_for_hass,
-)
+from iot_lab_sim.hass_client import HassClient as HomeAssistant, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
+from iot_lab_sim.hass_entries import add_iot_lab_site, add_mqtt_entry
+from iot_lab_sim.hass_onboarding import owner_token
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 from tests.certificates import write_server_files
 

@@ -21,8 +21,11 @@ import time
 from typing import Any
 
 from iot_lab_sim import filters
-from iot_lab_sim.boards import Board, ClimateBoard, DoorBoard, LightBoard, make_boards
+from iot_lab_sim.door_board import DoorBoard
+from iot_lab_sim.fleet import make_boards
 from iot_lab_sim.processes import HarnessError
+from iot_lab_sim.sensor_boards import ClimateBoard, LightBoard
+from iot_lab_sim.simulated_board import SimulatedBoard as Board
 
 from .figures import cpu_seconds, percentile
 from .publisher import connect

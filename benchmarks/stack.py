@@ -20,8 +20,10 @@ from typing import Any
 
 from websockets.sync.client import connect
 
-from iot_lab_sim.hass_api import HomeAssistant, add_entries, owner_token, wait_for_hass
+from iot_lab_sim.hass_client import HassClient as HomeAssistant, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
+from iot_lab_sim.hass_entries import add_entries
+from iot_lab_sim.hass_onboarding import owner_token
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 
 ROOT = Path(__file__).resolve().parent.parent

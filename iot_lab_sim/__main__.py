@@ -13,8 +13,10 @@ from types import FrameType
 
 from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
 
-from .boards import ClimateBoard, CsvCounter, LightBoard, make_boards
+from .fleet import make_boards
+from .legacy_boards import CsvCounter
 from .runner import LOGGER, BrokerSettings, SimClock, Simulator
+from .sensor_boards import ClimateBoard, LightBoard
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -24,38 +26,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Simulate IoT Lab boards (light/LED/OLED, DHT11, door counter, "
         "and the older firmware's formats) against an MQTT broker.",
     )
-    parser.add_argument(
-        "--broker",
-        default="127.0.0.1",
-        help="host[:port] (port 1883, or 8883 with --tls)",
-    )
-    parser.add_argument("--username", help="MQTT user name")
-    parser.add_argument("--password", help="MQTT password")
-    parser.add_argument("--tls", action="store_true", help="connect with TLS")
-    parser.add_argument(
-        "--ca-file", help="CA certificate for --tls (default: system CAs)"
-    )
-    parser.add_argument("--base-topic", default=DEFAULT_BASE_TOPIC)
-    parser.add_argument("--boards", type=int, default=1, help="boards of each kind")
-    parser.add_argument(
-        "--first-board",
-        type=int,
-        default=1,
-        help="number of the first board of each kind (lab-N, climate-N, door-N): sites "
-        "that share a base topic number their boards apart",
-    )
-    parser.add_argument(
-        "--speed", type=float, default=1.0, help="simulated time speed-up"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=None, help="seed for repeatable runs"
-    )
-    parser.add_argument(
-        "--start", type=datetime.fromisoformat, help="simulated start time"
-    )
-    parser.add_argument(
-        "--no-legacy", action="store_true", help="no older-firmware boards"
-    )
+    _add_broker_options(parser)
+    _add_board_options(parser)
     parser.add_argument(
         "--webhook",
         action="append",
@@ -77,6 +49,46 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
+
+
+def _add_broker_options(parser: argparse.ArgumentParser) -> None:
+    """Where the broker is and how to log in."""
+    parser.add_argument(
+        "--broker",
+        default="127.0.0.1",
+        help="host[:port] (port 1883, or 8883 with --tls)",
+    )
+    parser.add_argument("--username", help="MQTT user name")
+    parser.add_argument("--password", help="MQTT password")
+    parser.add_argument("--tls", action="store_true", help="connect with TLS")
+    parser.add_argument(
+        "--ca-file", help="CA certificate for --tls (default: system CAs)"
+    )
+
+
+def _add_board_options(parser: argparse.ArgumentParser) -> None:
+    """Which boards, numbered how, and their simulated time."""
+    parser.add_argument("--base-topic", default=DEFAULT_BASE_TOPIC)
+    parser.add_argument("--boards", type=int, default=1, help="boards of each kind")
+    parser.add_argument(
+        "--first-board",
+        type=int,
+        default=1,
+        help="number of the first board of each kind (lab-N, climate-N, door-N): sites "
+        "that share a base topic number their boards apart",
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="simulated time speed-up"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="seed for repeatable runs"
+    )
+    parser.add_argument(
+        "--start", type=datetime.fromisoformat, help="simulated start time"
+    )
+    parser.add_argument(
+        "--no-legacy", action="store_true", help="no older-firmware boards"
+    )
 
 
 def build(args: argparse.Namespace) -> Simulator:

@@ -1,7 +1,8 @@
-"""Mosquitto configurations: a plain broker, and site brokers bridged to a central one.
+"""Broker configurations: a plain broker, and site brokers bridged to a central one.
 
-Text only: the end-to-end tests and the bridge benchmark write these files and start
-Mosquitto on them (`processes.Stack.start_mosquitto`). The bridge is the recipe of
+Text only: the runs write these files and start Mosquitto on them
+(`processes.Stack.start_mosquitto`), or amqtt for a plain broker where Mosquitto is
+missing (`processes.Stack.start_broker`). The bridge is the recipe of
 docs/scaling.md: each site bridges `iot_lab/#` both ways under its own prefix, over TLS
 with a user and password of its own, and says on its notification topic whether it is
 connected, which IoT Lab follows.
@@ -68,6 +69,16 @@ def plain_config(port: int, *, max_queued: int = 10000) -> str:
     """
     return f"listener {port} {HOST}\nallow_anonymous true\n" + _common(
         max_queued=max_queued
+    )
+
+
+def amqtt_config(port: int) -> str:
+    """The embedded amqtt broker's: one anonymous listener on loopback (no Mosquitto)."""
+    return (
+        "listeners:\n  default:\n    type: tcp\n"
+        f"    bind: {HOST}:{port}\n"
+        "plugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
+        "    allow_anonymous: true\n"
     )
 
 

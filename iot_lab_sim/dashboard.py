@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from .hass_api import HomeAssistant
+from .hass_client import HassClient
 
 DASHBOARD_PATH: Final = "iot-lab"
 STRATEGY: Final[dict[str, Any]] = {"type": "custom:iot-lab"}
 """What a user picks as "IoT Lab" in the new-dashboard dialog, or writes in YAML."""
 
 
-def save_dashboard(api: HomeAssistant) -> str:
+def save_dashboard(api: HassClient) -> str:
     """Create the IoT Lab dashboard on the integration's strategy; return its path.
 
     The strategy builds the cards from the boards Home Assistant knows each time the

@@ -11,9 +11,10 @@ import signal
 import sys
 import time
 from types import FrameType
+from typing import NoReturn
 from urllib.parse import urlsplit
 
-from .harness import run_stack
+from .harness import Demo, run_stack
 from .processes import ROOT, HarnessError, Stack
 
 DEMO_DIR = ROOT / ".demo"
@@ -61,7 +62,7 @@ def stop_on_signals() -> None:
 
     Set even if the demo was started with a signal ignored (`nohup`). If this process dies
     without stopping them, every child gets SIGTERM from the kernel anyway (see
-    processes._die_with_parent).
+    parent_death.die_with_parent).
     """
     for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, _raise_stop)
@@ -74,18 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="[demo] %(message)s",
     )
-    start = args.start or datetime.combine(datetime.now().date(), day_time(9, 0))
-    if isinstance(start, datetime):
-        start = start.isoformat(timespec="seconds")
-    sim_options = ["--speed", str(args.speed), "--start", start]
-    if args.seed is not None:
-        sim_options += ["--seed", str(args.seed)]
-    port = args.port
-    if not args.keep:
-        shutil.rmtree(DEMO_DIR / "logs", ignore_errors=True)
-    elif (access := DEMO_DIR / "access.json").exists():
-        # Home Assistant keeps its HTTP settings in storage after the first start.
-        port = urlsplit(json.loads(access.read_text())["url"]).port or port
+    start, sim_options = _simulated_time(args)
+    port = _http_port(args)
     stop_on_signals()
     began = time.monotonic()
     try:
@@ -103,10 +94,49 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n[demo] FAILED: {err}", file=sys.stderr)
                 print(f"[demo] logs are in {DEMO_DIR / 'logs'}", file=sys.stderr)
                 return 1
-            pids = ", ".join(f"{s.name} {s.pid}" for s in stack.services)
-            print(
-                f"""
-IoT Lab demo is ready after {time.monotonic() - began:.0f} s.
+            ready_after = time.monotonic() - began
+            print(_banner(demo, stack, ready_after, args.speed, start), flush=True)
+            _watch(stack)
+    except StopSignalError:
+        print("\n[demo] stopping...", flush=True)
+    except HarnessError as err:
+        print(f"\n[demo] {err}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("[demo] every process is stopped.")
+    return 0
+
+
+def _simulated_time(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The simulated start time, and the simulator's options for speed, start and seed."""
+    start = args.start or datetime.combine(datetime.now().date(), day_time(9, 0))
+    if isinstance(start, datetime):
+        start = start.isoformat(timespec="seconds")
+    sim_options = ["--speed", str(args.speed), "--start", start]
+    if args.seed is not None:
+        sim_options += ["--seed", str(args.seed)]
+    return start, sim_options
+
+
+def _http_port(args: argparse.Namespace) -> int:
+    """The port asked for, or a kept demo's; a new demo's logs start empty."""
+    port: int = args.port
+    if not args.keep:
+        shutil.rmtree(DEMO_DIR / "logs", ignore_errors=True)
+    elif (access := DEMO_DIR / "access.json").exists():
+        # Home Assistant keeps its HTTP settings in storage after the first start.
+        port = urlsplit(json.loads(access.read_text())["url"]).port or port
+    return port
+
+
+def _banner(
+    demo: Demo, stack: Stack, ready_after: float, speed: float, start: str
+) -> str:
+    """How to get in, and what runs."""
+    pids = ", ".join(f"{s.name} {s.pid}" for s in stack.services)
+    return f"""
+IoT Lab demo is ready after {ready_after:.0f} s.
 
   Dashboard:  {demo.url}{demo.dashboard}
   Home:       {demo.url}/
@@ -117,23 +147,16 @@ IoT Lab demo is ready after {time.monotonic() - began:.0f} s.
   LOCAL DEMO ONLY: anyone on 127.0.0.1 gets in WITHOUT a password
   (trusted_networks with allow_bypass_login). Home Assistant listens on 127.0.0.1 only.
 
-  Simulated time runs x{args.speed:g} from {start}. Ctrl-C stops everything.
-""",
-                flush=True,
-            )
-            while True:
-                for service in stack.services:
-                    service.check_alive()
-                time.sleep(1)
-    except StopSignalError:
-        print("\n[demo] stopping...", flush=True)
-    except HarnessError as err:
-        print(f"\n[demo] {err}", file=sys.stderr)
-        return 1
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    print("[demo] every process is stopped.")
-    return 0
+  Simulated time runs x{speed:g} from {start}. Ctrl-C stops everything.
+"""
+
+
+def _watch(stack: Stack) -> NoReturn:
+    """Until a signal: raise as soon as a process of the stack has exited."""
+    while True:
+        for service in stack.services:
+            service.check_alive()
+        time.sleep(1)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import math
 from typing import NamedTuple
 
 from .beams import Edge, sampled, signal_of
-from .door_rule import DirectionDetector, Mounting, Passage
+from .door_rule import DetectedPassage, DirectionDetector, Mounting
 from .people import (
     Door,
     Doorway,
@@ -163,8 +163,8 @@ def arrivals_per_minute(hour: float) -> float:
     return rate
 
 
-class Crossing(NamedTuple):
-    """A group crossing one way at a wished time."""
+class GroupCrossing(NamedTuple):
+    """A group crossing one way at a wished time (door_days.h's `Crossing`)."""
 
     at_ms: float
     entering: bool
@@ -172,9 +172,9 @@ class Crossing(NamedTuple):
     side_by_side: bool
 
 
-def crossings_of_a_day(rng: Rng) -> list[Crossing]:
+def crossings_of_a_day(rng: Rng) -> list[GroupCrossing]:
     """Groups come, stay and leave together; everybody is out by closing time."""
-    crossings: list[Crossing] = []
+    crossings: list[GroupCrossing] = []
     t, close = OPEN_H * HOUR_MS, CLOSE_H * HOUR_MS
     while t < close - 0.5 * HOUR_MS:
         rate = arrivals_per_minute(t / HOUR_MS) / 60000.0  # per ms
@@ -187,11 +187,14 @@ def crossings_of_a_day(rng: Rng) -> list[Crossing]:
         leave = min(t + stay, close - rng.range(0.0, 0.25) * HOUR_MS)
         # The doorway is one person wide: two abreast (a child held by the hand) is rare.
         pair = size == 2 and rng.chance(0.02)
-        crossings += [Crossing(t, True, size, pair), Crossing(leave, False, size, pair)]
+        crossings += [
+            GroupCrossing(t, True, size, pair),
+            GroupCrossing(leave, False, size, pair),
+        ]
     return sorted(crossings, key=lambda c: c.at_ms)
 
 
-def _group(c: Crossing, trial: Trial, doorway: Doorway, rng: Rng) -> None:
+def _group(c: GroupCrossing, trial: Trial, doorway: Doorway, rng: Rng) -> None:
     """One by one through the door, 0.5-1.5 s apart; rarely a turn-back or a stop."""
     door, t, i = doorway.door, c.at_ms, 0
     while i < c.size:
@@ -245,7 +248,7 @@ def feed(
     edges: Iterable[Edge],
     origin: int,
     end_ms: int,
-    keep: Callable[[Passage], object],
+    keep: Callable[[DetectedPassage], object],
 ) -> None:
     """Every edge as it comes, a poll every 100 ms up to `end_ms` (door_days.h)."""
     next_poll = 0
@@ -264,8 +267,8 @@ def passages(
     origin: int = 0,
     end_ms: int = 0,
     mounting: Mounting = Mounting.TORSO,
-) -> list[Passage]:
+) -> list[DetectedPassage]:
     """The passages a fresh detector gives for `edges`, polled until `end_ms`."""
-    got: list[Passage] = []
+    got: list[DetectedPassage] = []
     feed(DirectionDetector(mounting=mounting), edges, origin, end_ms, got.append)
-    return [p for p in got if p is not Passage.NONE]
+    return [p for p in got if p is not DetectedPassage.NONE]

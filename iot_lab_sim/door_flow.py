@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .beams import Edge, Interval, merged, seen, signal_of
 from .door_days import POLL_MS
-from .door_rule import DirectionDetector, Passage
+from .door_rule import DetectedPassage, DirectionDetector
 from .people import (
     Door,
     Doorway,
@@ -75,15 +75,15 @@ class DoorFlow:
         self.doorway.people[:] = [p]  # the next one only waits for the last one
         return p
 
-    def run_until(self, end: int) -> list[Passage]:
+    def run_until(self, end: int) -> list[DetectedPassage]:
         """Feed the rule every edge before `end` ms; the passages it gave."""
-        got: list[Passage] = []
+        got: list[DetectedPassage] = []
         for edge in self._edges_before(end):
             self._poll_until(edge.at, got)
             got.append(self.detector.update(edge.beam, edge.broken, edge.at))
         self._poll_until(end, got)
         self.clock = max(self.clock, end)
-        return [p for p in got if p is not Passage.NONE]
+        return [p for p in got if p is not DetectedPassage.NONE]
 
     def _edges_before(self, end: int) -> list[Edge]:
         """The waiting edges before `end`, in time; the outside GPIO is read first."""
@@ -100,7 +100,7 @@ class DoorFlow:
             self.waiting[beam][:] = keep
         return sorted(edges, key=lambda e: (e.at, e.beam))
 
-    def _poll_until(self, until: int, got: list[Passage]) -> None:
+    def _poll_until(self, until: int, got: list[DetectedPassage]) -> None:
         """The firmware's polls before `until`; those of an idle rule change nothing."""
         while self.next_poll < until and not self.detector.idle:
             got.append(self.detector.poll(self.next_poll))

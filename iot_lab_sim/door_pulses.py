@@ -16,8 +16,11 @@ SLOTS = 4
 NOBODY = 0xFF  # no beam, no pair
 
 
-class Passage(IntEnum):
-    """What a completed passage was (the header's `Passage`)."""
+class DetectedPassage(IntEnum):
+    """What the rule made of a completed passage (the header's `Passage`).
+
+    Not the wire's `protocol.Passage` (`in` / `out`), which the door board sends for it.
+    """
 
     NONE = 0
     ENTRY = 1
@@ -109,7 +112,7 @@ class StrideRule:
         """Nobody under way."""
         return self.first == NOBODY
 
-    def update(self, beam: int, broken: bool, now_ms: int) -> Passage:
+    def update(self, beam: int, broken: bool, now_ms: int) -> DetectedPassage:
         """One edge (already checked to change the level)."""
         passage = self.poll(now_ms)
         self.level[beam] = broken
@@ -120,12 +123,12 @@ class StrideRule:
         self.seen[beam] = self.seen[beam] or broken
         return passage
 
-    def poll(self, now_ms: int) -> Passage:
+    def poll(self, now_ms: int) -> DetectedPassage:
         """The person counted once the beams have been clear STRIDE_GAP_MS."""
         over = after(now_ms, (self.clear_at[self.last] + STRIDE_GAP_MS) & MASK)
         if self.first == NOBODY or any(self.level) or not over:
-            return Passage.NONE
+            return DetectedPassage.NONE
         came, self.first = self.first, NOBODY
         if not all(self.seen) or came == self.last:
-            return Passage.NONE
-        return Passage.ENTRY if came == 0 else Passage.EXIT
+            return DetectedPassage.NONE
+        return DetectedPassage.ENTRY if came == 0 else DetectedPassage.EXIT

@@ -19,9 +19,9 @@ from .door_pulses import (
     MASK,
     NOBODY,
     SLOTS,
+    DetectedPassage,
     Mounting,
     Pair,
-    Passage,
     StrideRule,
     after,
     between,
@@ -30,7 +30,7 @@ from .door_pulses import (
     theirs,
 )
 
-__all__ = ["DirectionDetector", "Mounting", "Passage"]
+__all__ = ["DetectedPassage", "DirectionDetector", "Mounting"]
 
 
 class DirectionDetector:
@@ -55,7 +55,7 @@ class DirectionDetector:
         self.waiting: list[list[tuple[int, int]]] = [[], []]
         self.pairs = [Pair() for _ in range(SLOTS)]
         self.lone_beam, self.lone = NOBODY, (0, 0)  # the last pulse that was nobody's
-        self.out: list[Passage] = []
+        self.out: list[DetectedPassage] = []
 
     @property
     def idle(self) -> bool:
@@ -70,7 +70,7 @@ class DirectionDetector:
             or any(pair.used for pair in self.pairs)
         )
 
-    def update(self, beam: int, broken: bool, now_ms: int) -> Passage:
+    def update(self, beam: int, broken: bool, now_ms: int) -> DetectedPassage:
         """Feed one edge of one beam; return a passage completed by now, if any."""
         now_ms &= MASK
         if beam > 1 or self.level[beam] == broken:
@@ -89,7 +89,7 @@ class DirectionDetector:
             self._start_pulse(beam, now_ms)
         return self._take()
 
-    def poll(self, now_ms: int) -> Passage:
+    def poll(self, now_ms: int) -> DetectedPassage:
         """Time passing without an edge (the firmware polls every 100 ms)."""
         if self.strides is not None:
             return self.strides.poll(now_ms & MASK)
@@ -233,7 +233,9 @@ class DirectionDetector:
         elif came == pair.last_beam:
             return  # came in by one beam and left by it: turned back
         if len(self.out) < SLOTS:
-            self.out.append(Passage.ENTRY if came == 0 else Passage.EXIT)
+            self.out.append(
+                DetectedPassage.ENTRY if came == 0 else DetectedPassage.EXIT
+            )
 
     def _expire(self, beam: int, now_ms: int) -> None:
         """Unpaired pulses past gap_ms: the newest person's if they can be, else nobody's."""
@@ -251,7 +253,9 @@ class DirectionDetector:
         if self.lone_beam == 1 - beam and sub(pulse[0], self.lone[0]) <= LONE_MS:
             self.lone_beam = NOBODY
             if len(self.out) < SLOTS:
-                self.out.append(Passage.ENTRY if beam == 1 else Passage.EXIT)
+                self.out.append(
+                    DetectedPassage.ENTRY if beam == 1 else DetectedPassage.EXIT
+                )
             return
         self.lone_beam, self.lone = beam, pulse
 
@@ -290,5 +294,5 @@ class DirectionDetector:
                 self.open_pair[b] = NOBODY
         return oldest
 
-    def _take(self) -> Passage:
-        return self.out.pop(0) if self.out else Passage.NONE
+    def _take(self) -> DetectedPassage:
+        return self.out.pop(0) if self.out else DetectedPassage.NONE

@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Self
 
 from . import brokers
+from .parent_death import die_with_parent, wait_for_exec
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,39 +73,6 @@ def wait_for_port(port: int, timeout: float, service: Service | None = None) -> 
             return
         time.sleep(0.1)
     raise HarnessError(f"nothing listens on {HOST}:{port} after {timeout:.0f} s")
-
-
-def _die_with_parent() -> list[str]:
-    """A command prefix that sends the child SIGTERM if we die, when `setpriv` exists.
-
-    So a crashed or killed demo or test run leaves no process behind.
-    """
-    setpriv = shutil.which("setpriv")
-    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
-
-
-def _wait_for_exec(
-    pid: int, guard: list[str], argv: list[str], timeout: float = 5
-) -> None:
-    """Return once the child runs `argv`, so its parent-death signal is in place.
-
-    `setpriv` sets the signal and then runs the program: a parent killed in between
-    would leave a child with no signal to end it. A script runs under its interpreter,
-    whose command line ends with the script's: the child runs `argv` once its command
-    line ends with it and is no longer `guard`'s.
-    """
-    wanted = [os.fsencode(arg) for arg in argv]
-    guarded = [os.fsencode(arg) for arg in guard] + wanted
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            running = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
-        except OSError:
-            return  # No /proc, or the child already exited: nothing to wait for.
-        if running != guarded and running[-len(wanted) :] == wanted:
-            return
-        time.sleep(0.005)
-    LOGGER.warning("pid %d did not start %s within %.0f s", pid, argv[0], timeout)
 
 
 @dataclass
@@ -190,7 +158,7 @@ class Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.workdir / f"{name}.log"
         command = [os.fspath(arg) for arg in argv]
-        guard = _die_with_parent()
+        guard = die_with_parent()
         with log.open("ab") as out:
             process = subprocess.Popen(
                 [*guard, *command],
@@ -204,7 +172,7 @@ class Stack:
         service = Service(name, process, log, stop_signal)
         self.services.append(service)
         if guard:
-            _wait_for_exec(process.pid, guard, command)
+            wait_for_exec(process.pid, guard, command)
         LOGGER.debug("started %s (pid %d)", name, process.pid)
         return service
 
@@ -232,12 +200,7 @@ class Stack:
             service = self.start_mosquitto("mosquitto", port, config)
         else:
             conf = self.workdir / "amqtt.yaml"
-            conf.write_text(
-                "listeners:\n  default:\n    type: tcp\n"
-                f"    bind: {HOST}:{port}\n"
-                "plugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
-                "    allow_anonymous: true\n"
-            )
+            conf.write_text(brokers.amqtt_config(port))
             service = self.spawn("amqtt", [BIN / "amqtt", "-c", conf])
             wait_for_port(port, 20, service)
         self.broker = service.name

@@ -19,7 +19,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from .boards import Board, CsvCounter, Message
+from .legacy_boards import CsvCounter
+from .simulated_board import Publication, SimulatedBoard
 
 LOGGER = logging.getLogger(__package__)
 HA_STATUS_TOPIC = "homeassistant/status"
@@ -61,7 +62,7 @@ class BoardSession:
     """One board's MQTT connection: birth, last will, announce, commands."""
 
     def __init__(
-        self, board: Board, broker: BrokerSettings, lock: threading.Lock
+        self, board: SimulatedBoard, broker: BrokerSettings, lock: threading.Lock
     ) -> None:
         """Prepare the client; `connect` starts it."""
         self.board = board
@@ -90,7 +91,7 @@ class BoardSession:
         self.client.connect_async(self._broker.host, self._broker.port, KEEPALIVE)
         self.client.loop_start()
 
-    def publish(self, messages: Iterable[Message]) -> None:
+    def publish(self, messages: Iterable[Publication]) -> None:
         """Send messages (QoS 1) if connected; readings while offline are lost like on a board."""
         for message in messages:
             self.client.publish(
@@ -188,7 +189,7 @@ class Simulator:
 
     def __init__(
         self,
-        boards: list[Board],
+        boards: list[SimulatedBoard],
         broker: BrokerSettings,
         clock: SimClock,
         csv_counters: Iterable[tuple[CsvCounter, str]] = (),

@@ -24,7 +24,7 @@ import pytest
 
 from benchmarks.publisher import connect
 from iot_lab_sim.harness import Demo
-from iot_lab_sim.hass_api import wait_for_entities
+from iot_lab_sim.hass_boards import wait_for_entities
 from iot_lab_sim.processes import ROOT
 
 from .conftest import SCREENSHOTS, wait_state

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.publisher import announce, connect
 from iot_lab_sim.harness import Demo, running_stack
-from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HassClient, wait_for_hass
 from iot_lab_sim.processes import Stack
 
 from .conftest import E2E_DIR, CounterTruth, is_number, wait_until
@@ -167,7 +167,7 @@ def test_hass_restarted_with_a_flood_of_retained_announces(
     port = int(demo.url.rsplit(":", 1)[1])
     demo.hass = stack.start_hass(config_dir, port)
     wait_for_hass(demo.url, demo.hass, 240, demo.token)
-    demo.api = HomeAssistant(demo.url, demo.token)
+    demo.api = HassClient(demo.url, demo.token)
     devices = wait_until(
         demo.api.iot_lab_devices,
         lambda found: len(found) >= len(devices_before) + FLOOD,

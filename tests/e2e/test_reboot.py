@@ -25,7 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 import pytest
 
 from iot_lab_sim.harness import Demo, running_stack
-from iot_lab_sim.hass_api import HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HassClient, wait_for_hass
 from iot_lab_sim.processes import HOST, HarnessError, Stack
 
 from .conftest import E2E_DIR, clear_retained, retained, wait_until
@@ -162,7 +162,7 @@ def test_reboot_while_home_assistant_is_down_loses_nothing(
     port = int(demo.url.rsplit(":", 1)[1])
     demo.hass = stack.start_hass(config_dir, port)
     wait_for_hass(demo.url, demo.hass, 240, demo.token)
-    demo.api = HomeAssistant(demo.url, demo.token)
+    demo.api = HassClient(demo.url, demo.token)
     # Lifetime exact; today too, all of it counted on one day (unless Home Assistant's
     # midnight fell within the test: then today holds only what came after it).
     same_day = _hass_date(demo) == first_day

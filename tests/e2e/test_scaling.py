@@ -27,8 +27,8 @@ import pytest
 
 from iot_lab_sim.brokers import Site
 from iot_lab_sim.harness import start_new_hass
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
+from iot_lab_sim.hass_client import HassClient
+from iot_lab_sim.hass_entries import (
     add_influxdb_entry,
     add_iot_lab_site,
     add_mqtt_entry,
@@ -75,7 +75,7 @@ class Bridged:
     """The running stack: its processes, Home Assistant, and what the tests need."""
 
     stack: Stack
-    api: HomeAssistant
+    api: HassClient
     config_dir: Path
     central_port: int
     site_ports: dict[str, int]
@@ -133,7 +133,7 @@ def bridged() -> Iterator[Bridged]:
                 truth.close()
 
 
-def _entities(api: HomeAssistant) -> dict[str, str]:
+def _entities(api: HassClient) -> dict[str, str]:
     """IoT Lab's entity ids by unique id: `<site>/iot_lab/<board id>_<key>`."""
     return {
         entry["unique_id"]: entry["entity_id"]

@@ -21,13 +21,9 @@ import pytest
 
 from iot_lab_sim.brokers import Site
 from iot_lab_sim.harness import start_new_hass
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
-    add_iot_lab_entry,
-    add_mqtt_entry,
-    set_bridges,
-    wait_for_entities,
-)
+from iot_lab_sim.hass_boards import wait_for_entities
+from iot_lab_sim.hass_client import HassClient
+from iot_lab_sim.hass_entries import add_iot_lab_entry, add_mqtt_entry, set_bridges
 from iot_lab_sim.processes import Stack
 
 from .conftest import (
@@ -59,7 +55,7 @@ class Shared:
     """The running stack and what the tests need of it."""
 
     stack: Stack
-    api: HomeAssistant
+    api: HassClient
     central_port: int
     site_ports: dict[str, int]
     site_configs: dict[str, str]

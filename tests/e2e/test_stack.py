@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from iot_lab_sim.harness import Demo
-from iot_lab_sim.hass_api import boards
+from iot_lab_sim.hass_boards import boards
 from iot_lab_sim.processes import HASS_BIN, ROOT
 
 from .conftest import is_number, retained, wait_state, wait_until

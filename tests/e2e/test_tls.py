@@ -21,10 +21,8 @@ import requests
 
 from iot_lab_sim.brokers import write_password_file
 from iot_lab_sim.harness import start_new_hass
-from iot_lab_sim.hass_api import (
-    HomeAssistant,
-    add_iot_lab_entry,
-)
+from iot_lab_sim.hass_client import HassClient
+from iot_lab_sim.hass_entries import add_iot_lab_entry
 from iot_lab_sim.processes import HOST, Stack, free_port, wait_for_port
 from tests.certificates import write_server_files
 
@@ -72,7 +70,7 @@ def _start_tls_broker(stack: Stack, folder: Path) -> tuple[int, Path]:
     return port, ca
 
 
-def _add_tls_mqtt_entry(api: HomeAssistant, port: int, ca: Path) -> None:
+def _add_tls_mqtt_entry(api: HassClient, port: int, ca: Path) -> None:
     """Home Assistant's own MQTT config flow, with the CA uploaded as a user would."""
     upload = requests.post(
         f"{api.url}/api/file_upload",
@@ -102,7 +100,7 @@ def _add_tls_mqtt_entry(api: HomeAssistant, port: int, ca: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def tls_stack() -> Iterator[tuple[HomeAssistant, int, Path, Stack]]:
+def tls_stack() -> Iterator[tuple[HassClient, int, Path, Stack]]:
     workdir = E2E_DIR / "tls"
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "broker").mkdir(parents=True)
@@ -137,7 +135,7 @@ def tls_stack() -> Iterator[tuple[HomeAssistant, int, Path, Stack]]:
 
 
 def test_integration_works_through_a_tls_broker(
-    tls_stack: tuple[HomeAssistant, int, Path, Stack],
+    tls_stack: tuple[HassClient, int, Path, Stack],
 ) -> None:
     api = tls_stack[0]
     entities = wait_until(
@@ -177,7 +175,7 @@ def _client(user: str, port: int, ca: Path) -> mqtt.Client:
 
 
 def test_acl_keeps_home_assistant_to_its_topics(
-    tls_stack: tuple[HomeAssistant, int, Path, Stack],
+    tls_stack: tuple[HassClient, int, Path, Stack],
 ) -> None:
     _, port, ca, _ = tls_stack
     seen: list[str] = []

@@ -58,7 +58,7 @@ def test_access_file_holds_the_token_in_use(
         "wait_for_hass": lambda *args: None,
         "onboarding_done": lambda url: stored is not None,
         "owner_token": lambda url, name: "made-now",
-        "HomeAssistant": _Api,
+        "HassClient": _Api,
         "add_entries": lambda *args: "discovery",
         "wait_for_entities": lambda *args: None,
         "csv_counter_webhook": lambda *args, **kwargs: None,

@@ -31,18 +31,12 @@ from iot_lab_wire import (
 import pytest
 
 from iot_lab_sim.__main__ import build, parse_args
-from iot_lab_sim.boards import (
-    ClimateBoard,
-    DoorBoard,
-    LegacyDht11,
-    LegacyEsp32,
-    LegacyPolysource,
-    LightBoard,
-    Message,
-    arrivals_per_minute,
-    daylight,
-    make_boards,
-)
+from iot_lab_sim.day_curves import arrivals_per_minute, daylight
+from iot_lab_sim.door_board import DoorBoard
+from iot_lab_sim.fleet import make_boards
+from iot_lab_sim.legacy_boards import LegacyDht11, LegacyEsp32, LegacyPolysource
+from iot_lab_sim.sensor_boards import ClimateBoard, LightBoard
+from iot_lab_sim.simulated_board import Publication
 
 DAY = datetime(2026, 11, 23)
 
@@ -65,8 +59,8 @@ def run(
     start: datetime,
     hours: float,
     step: float = 60,
-) -> list[Message]:
-    messages: list[Message] = []
+) -> list[Publication]:
+    messages: list[Publication] = []
     now = start
     while now < start + timedelta(hours=hours):
         messages += board.due(now)
@@ -208,8 +202,8 @@ def test_announce_birth_and_last_will() -> None:
     assert info.retain
     parsed = parse_info("lab-1", info.payload)
     assert parsed.capabilities == {"light", "led", "oled"}
-    assert status == Message("iot_lab/lab-1/status", "online", True)
-    assert light.will() == Message("iot_lab/lab-1/status", "offline", True)
+    assert status == Publication("iot_lab/lab-1/status", "online", True)
+    assert light.will() == Publication("iot_lab/lab-1/status", "offline", True)
     assert {m.topic for m in light.state()} == {
         "iot_lab/lab-1/led",
         "iot_lab/lab-1/oled",
@@ -222,11 +216,15 @@ def test_led_and_oled_commands_are_obeyed_and_echoed() -> None:
     led_set = channel_topic("iot_lab", "lab-1", Command.LED)
     oled_set = channel_topic("iot_lab", "lab-1", Command.OLED)
     assert set(light.command_topics) == {led_set, oled_set}
-    assert light.command(led_set, "ON") == [Message("iot_lab/lab-1/led", "ON", True)]
+    assert light.command(led_set, "ON") == [
+        Publication("iot_lab/lab-1/led", "ON", True)
+    ]
     assert light.led
-    assert light.command(led_set, "OFF") == [Message("iot_lab/lab-1/led", "OFF", True)]
+    assert light.command(led_set, "OFF") == [
+        Publication("iot_lab/lab-1/led", "OFF", True)
+    ]
     assert light.command(oled_set, "Hello") == [
-        Message("iot_lab/lab-1/oled", "Hello", True)
+        Publication("iot_lab/lab-1/oled", "Hello", True)
     ]
     assert light.oled == "Hello"
     # Like the firmware (and the integration), a text with a control character is refused.
@@ -245,8 +243,8 @@ def test_light_board_keeps_led_and_text_in_flash(tmp_path: Path) -> None:
     rebooted.boot_from(flash)
     assert (rebooted.led, rebooted.oled) == (True, "Bonjour")
     assert rebooted.state() == [
-        Message("iot_lab/lab-1/led", "ON", True),
-        Message("iot_lab/lab-1/oled", "Bonjour", True),
+        Publication("iot_lab/lab-1/led", "ON", True),
+        Publication("iot_lab/lab-1/oled", "Bonjour", True),
     ]
     flash.write_text('{"led": true, "oled": "bad\\u0007"}')
     broken, _, _ = kinds()

@@ -9,7 +9,7 @@ import pytest
 from iot_lab_sim.beams import edges_of, seen, signal_of
 from iot_lab_sim.door_days import FAMILIES, family_trial, passages
 from iot_lab_sim.door_flow import DoorFlow
-from iot_lab_sim.door_rule import Passage
+from iot_lab_sim.door_rule import DetectedPassage
 from iot_lab_sim.people import Door, Rng
 
 
@@ -26,7 +26,7 @@ def test_fed_in_ticks_the_rule_counts_as_in_one_go(index: int) -> None:
         expected = passages(edges_of(reads), 0, end)
         flow = DoorFlow(Rng(0))
         flow.waiting[0][:], flow.waiting[1][:] = reads
-        got: list[Passage] = []
+        got: list[DetectedPassage] = []
         tick = 0
         while tick <= end:
             tick += cut.choice([1, 16, 100, 250, 1000, 4000])
@@ -39,7 +39,7 @@ def test_a_passage_ending_after_its_tick_is_counted_in_the_next() -> None:
     assert flow.arrive(1, 0, 0, 1000) == 1
     # Through both beams, then the rule's 500 ms: never within the tick it came in.
     assert flow.run_until(1000) == []
-    assert flow.run_until(6000) == [Passage.ENTRY]
+    assert flow.run_until(6000) == [DetectedPassage.ENTRY]
     assert flow.detector.idle
 
 
@@ -50,7 +50,7 @@ def test_people_of_consecutive_ticks_queue_at_the_door() -> None:
     got = flow.run_until(200000)
     assert came >= 28
     assert left == 0  # what arrive returns: who came in
-    assert abs(got.count(Passage.ENTRY) - came) <= 1
-    assert abs(got.count(Passage.EXIT) - 12) <= 1
+    assert abs(got.count(DetectedPassage.ENTRY) - came) <= 1
+    assert abs(got.count(DetectedPassage.EXIT) - 12) <= 1
     assert flow.detector.idle
     assert flow.waiting == ([], [])

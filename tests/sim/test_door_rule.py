@@ -22,10 +22,10 @@ from iot_lab_sim.door_days import (
     passages,
     trial_edges,
 )
-from iot_lab_sim.door_rule import DirectionDetector, Mounting, Passage
+from iot_lab_sim.door_rule import DetectedPassage, DirectionDetector, Mounting
 from iot_lab_sim.people import Door, Rng
 
-E, X = Passage.ENTRY, Passage.EXIT
+E, X = DetectedPassage.ENTRY, DetectedPassage.EXIT
 OUT, IN = 0, 1
 WRAP = 4294960000  # 7.3 s before the 32-bit wrap of millis()
 
@@ -47,7 +47,7 @@ def walk(first: int, t: int, gap: int, hold: int = 250) -> list[Pulse]:
     return [(first, t, t + hold), (1 - first, t + gap, t + gap + hold)]
 
 
-def counted(pulses: list[Pulse], origin: int = 100000) -> list[Passage]:
+def counted(pulses: list[Pulse], origin: int = 100000) -> list[DetectedPassage]:
     edges = edges_of(pulses)
     return passages(edges, origin, edges[-1].at + 3000 if edges else 0)
 
@@ -92,7 +92,7 @@ def counted(pulses: list[Pulse], origin: int = 100000) -> list[Passage]:
         ),
     ],
 )
-def test_hand_pulses(pulses: list[Pulse], expected: list[Passage]) -> None:
+def test_hand_pulses(pulses: list[Pulse], expected: list[DetectedPassage]) -> None:
     assert counted(pulses) == expected
 
 
@@ -105,17 +105,19 @@ def test_a_passage_comes_a_gap_after_the_last_clear() -> None:
     detector = DirectionDetector()
     assert detector.idle
     for beam, broken, at in edges_of(walk(OUT, 1000, 250)):
-        assert detector.update(beam, broken, at) is Passage.NONE
+        assert detector.update(beam, broken, at) is DetectedPassage.NONE
     assert not detector.idle
-    assert detector.poll(1700) is Passage.NONE  # B cleared at 1500: not gap_ms yet
-    assert detector.poll(2100) is Passage.ENTRY
+    assert (
+        detector.poll(1700) is DetectedPassage.NONE
+    )  # B cleared at 1500: not gap_ms yet
+    assert detector.poll(2100) is DetectedPassage.ENTRY
     assert detector.idle
 
 
 def test_the_same_level_twice_and_an_unknown_beam_change_nothing() -> None:
     detector = DirectionDetector()
-    assert detector.update(OUT, False, 500) is Passage.NONE
-    assert detector.update(2, True, 600) is Passage.NONE
+    assert detector.update(OUT, False, 500) is DetectedPassage.NONE
+    assert detector.update(2, True, 600) is DetectedPassage.NONE
     assert detector.idle
 
 
@@ -124,7 +126,7 @@ def test_the_same_level_twice_and_an_unknown_beam_change_nothing() -> None:
 
 def firmware_passages(
     program: Path, edges: list[Edge], origin: int = 0, *, legs: bool = False
-) -> list[Passage]:
+) -> list[DetectedPassage]:
     """door_direction.h's passages for `edges` (polled up to 3 s after the last)."""
     text = "".join(f"{e.beam} {int(e.broken)} {e.at}\n" for e in edges)
     result = subprocess.run(
@@ -140,7 +142,7 @@ def firmware_passages(
 
 def python_passages(
     edges: list[Edge], origin: int = 0, *, legs: bool = False
-) -> list[Passage]:
+) -> list[DetectedPassage]:
     mounting = Mounting.LEGS if legs else Mounting.TORSO
     return passages(edges, origin, edges[-1].at + 3000 if edges else 0, mounting)
 
@@ -177,6 +179,6 @@ def test_same_passages_as_the_firmware_over_a_library_day(door_program: Path) ->
 
 
 def test_feed_polls_every_100_ms_until_the_end() -> None:
-    polled: list[Passage] = []
+    polled: list[DetectedPassage] = []
     feed(DirectionDetector(), [], 0, 1000, polled.append)
     assert len(polled) == 11

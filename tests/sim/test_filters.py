@@ -8,7 +8,8 @@ import random
 import pytest
 
 from iot_lab_sim import filters
-from iot_lab_sim.boards import LightBoard, make_boards
+from iot_lab_sim.fleet import make_boards
+from iot_lab_sim.sensor_boards import LightBoard
 
 START = datetime(2026, 11, 23, 0, 0)
 

@@ -1,0 +1,178 @@
+"""The current firmware's sensor boards: light with LED and OLED, and the DHT11.
+
+Both sample like the firmware and send through its filters (filters.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import json
+import logging
+from pathlib import Path
+
+from custom_components.iot_lab import protocol
+from custom_components.iot_lab.protocol import Channel, Command
+
+from . import filters
+from .day_curves import daylight
+from .simulated_board import Publication, SimulatedBoard
+
+LOGGER = logging.getLogger(__package__)
+
+
+@dataclass
+class LightBoard(SimulatedBoard):
+    """Photoresistor, LED and OLED (the TTGO LoRa32 board).
+
+    Like the firmware, it keeps the LED and the text in flash (`boot_from`): after a
+    reboot it shows them again and publishes them on connect.
+    """
+
+    led: bool = False
+    oled: str = "IoT Lab"
+    cloud: float = 0.0
+    flash: Path | None = None
+    previous_firmware: bool = False
+    _filter: filters.SendOnChange = field(default_factory=filters.LIGHT.chain)
+    _last_sample: datetime = datetime.min
+
+    def boot_from(self, flash: Path) -> None:
+        """Take back the LED and the text kept in `flash`; keep them there from now on."""
+        self.flash = flash
+        try:
+            saved = json.loads(flash.read_text())
+            led, oled = bool(saved["led"]), protocol.oled_command(str(saved["oled"]))
+        except FileNotFoundError:
+            return  # A board never written to: the defaults.
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            LOGGER.warning("%s: flash not readable (%s)", self.info.board_id, err)
+            return
+        self.led, self.oled = led, oled
+
+    def _save(self) -> None:
+        if self.flash is not None:
+            self.flash.parent.mkdir(parents=True, exist_ok=True)
+            self.flash.write_text(json.dumps({"led": self.led, "oled": self.oled}))
+
+    @property
+    def command_topics(self) -> list[str]:
+        """LED and OLED commands."""
+        return [self.topic(Command.LED), self.topic(Command.OLED)]
+
+    def state(self) -> list[Publication]:
+        """Echo the LED and the screen, retained."""
+        return [
+            Publication(self.topic(Channel.LED), protocol.led_command(self.led), True),
+            Publication(self.topic(Channel.OLED), self.oled, True),
+        ]
+
+    def due(self, now: datetime) -> list[Publication]:
+        """Every sample since the last call through the firmware's filters.
+
+        With `previous_firmware`, a raw reading every 2 s instead, as the boards sent
+        before the filters.
+        """
+        every = (
+            filters.PREVIOUS_LIGHT_EVERY
+            if self.previous_firmware
+            else filters.LIGHT.sample_every
+        )
+        messages: list[Publication] = []
+        if self.next_reading is None:
+            self.next_reading = now
+        while self.next_reading <= now:
+            at, self.next_reading = self.next_reading, self.next_reading + every
+            raw = self.sample(at)
+            if self.paused:
+                continue
+            sent = raw if self.previous_firmware else self._filter.sample(raw, at)
+            if sent is not None:
+                messages.append(
+                    Publication(self.topic(Channel.LIGHT), str(round(sent)))
+                )
+        return messages
+
+    def sample(self, now: datetime) -> int:
+        """Daylight with passing clouds, plus the LED's own glow, ADC noise, on 12 bits."""
+        # Clouds pass over minutes: a step scaled to the time since the last sample.
+        step = 0.005 * ((now - self._last_sample).total_seconds() / 0.2) ** 0.5
+        self._last_sample = now
+        self.cloud = max(0.0, min(0.8, self.cloud + self.rng.uniform(-step, step)))
+        light = 150 + 3600 * daylight(now) * (1 - self.cloud) + (200 if self.led else 0)
+        return round(min(4095, max(0, light + self.rng.gauss(0, 25))))
+
+    def command(self, topic: str, payload: str) -> list[Publication]:
+        """Switch the LED or show a text, then echo the new state."""
+        try:
+            if topic == self.topic(Command.LED):
+                self.led = protocol.parse_led(payload)
+                self._save()
+                return [self.state()[0]]
+            if topic == self.topic(Command.OLED):
+                self.oled = protocol.oled_command(protocol.decode(payload))
+                self._save()
+                return [self.state()[1]]
+        except protocol.ProtocolError:
+            pass  # The firmware ignores what it cannot parse.
+        return []
+
+
+@dataclass
+class ClimateBoard(SimulatedBoard):
+    """DHT11: integer readings drifting slowly around a room's climate."""
+
+    temperature: float = 21.0
+    humidity: float = 45.0
+    previous_firmware: bool = False
+    _filters: tuple[filters.SendOnChange, filters.SendOnChange] = field(
+        default_factory=lambda: (
+            filters.CLIMATE_TEMPERATURE.chain(),
+            filters.CLIMATE_HUMIDITY.chain(),
+        )
+    )
+
+    def due(self, now: datetime) -> list[Publication]:
+        """Every DHT11 reading since the last call, sent on change or heartbeat.
+
+        With `previous_firmware`, both readings every 30 s, as before the filters.
+        """
+        every = (
+            filters.PREVIOUS_CLIMATE_EVERY
+            if self.previous_firmware
+            else filters.CLIMATE_TEMPERATURE.sample_every
+        )
+        messages: list[Publication] = []
+        if self.next_reading is None:
+            self.next_reading = now
+        while self.next_reading <= now:
+            at, self.next_reading = self.next_reading, self.next_reading + every
+            readings = self.sample(at, every)
+            for channel, value, chain in zip(
+                (Channel.TEMPERATURE, Channel.HUMIDITY),
+                readings,
+                self._filters,
+                strict=True,
+            ):
+                sent = value if self.previous_firmware else chain.sample(value, at)
+                if sent is not None and not self.paused:
+                    messages.append(Publication(self.topic(channel), str(round(sent))))
+        return messages
+
+    def sample(self, now: datetime, every: timedelta) -> tuple[int, int]:
+        """One DHT11 reading: whole degrees and whole percents, drifting slowly."""
+        rate = every.total_seconds() / 30
+        target = 19 + 4 * daylight(now)
+        self.temperature += rate * 0.1 * (target - self.temperature) + self.rng.gauss(
+            0, 0.2 * rate**0.5
+        )
+        self.humidity = min(
+            90,
+            max(
+                20,
+                self.humidity
+                + self.rng.gauss(0, 0.6 * rate**0.5)
+                - rate * 0.02 * (self.humidity - 45),
+            ),
+        )
+        return round(self.temperature), round(self.humidity)
