@@ -26,8 +26,9 @@ from benchmarks.bridges import render as render_bridges, run_bridges, write_scal
 from iot_lab_sim.processes import HarnessError
 
 from .door import render as render_door, run_door
+from .proc import rss_kib
 from .recorder import render as render_recorder, run_recorder
-from .stack import CONFIG, KINDS_ENTITIES, Bench, rss_kib, wait_available
+from .stack import CONFIG, KINDS_ENTITIES, Bench, wait_available
 from .stream import run_stream
 
 LOGGER = logging.getLogger("bench")

@@ -53,7 +53,9 @@ from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.processes import HOST, HarnessError, Service, Stack, free_port
 from tests.certificates import write_server_files
 
-from .figures import cpu_seconds, percentile
+from .proc import cpu_seconds
+from .stack import drop_warnings
+from .stats import spread
 
 LOGGER = logging.getLogger("bench")
 ENTITIES_PER_KIND = 8 + 9 + 11
@@ -126,11 +128,6 @@ class Observer:
         for client in self.clients:
             client.disconnect()
             client.loop_stop()
-
-
-def _drop_warnings(broker: Service) -> int:
-    """How often the broker logged dropping messages for a client that fell behind."""
-    return broker.log.read_text(errors="replace").count("being dropped")
 
 
 def _start_sites(
@@ -283,7 +280,7 @@ def run_bridges(
             "Home Assistant": [hass],
             "simulators": simulators,
         }
-        drops_before = _drop_warnings(central_broker)
+        drops_before = drop_warnings(central_broker)
         cpu_before = {k: [cpu_seconds(s.pid) for s in v] for k, v in watched.items()}
         load_before = os.getloadavg()[0]
         window_start = time.monotonic()
@@ -298,7 +295,7 @@ def run_bridges(
             for name, services in watched.items()
         }
         load_after = os.getloadavg()[0]
-        drops = {"start-up": drops_before, "window": _drop_warnings(central_broker)}
+        drops = {"start-up": drops_before, "window": drop_warnings(central_broker)}
         drops["window"] -= drops_before
         time.sleep(5)  # the window's last messages on their way through the bridges
         with observer.lock:
@@ -368,9 +365,7 @@ def _match(
         "duplicated": duplicated,
         "latency_ms": {
             "matched": len(latencies),
-            "p50": round(percentile(latencies, 0.50), 2),
-            "p95": round(percentile(latencies, 0.95), 2),
-            "p99": round(percentile(latencies, 0.99), 2),
+            **spread(latencies, ("p50", "p95", "p99"), digits=2, suffix=""),
             "max": round(max(latencies), 1),
         },
     }

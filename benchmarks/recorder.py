@@ -24,8 +24,9 @@ from iot_lab_sim import filters
 from iot_lab_sim.boards import Board, ClimateBoard, DoorBoard, LightBoard, make_boards
 from iot_lab_sim.processes import HarnessError
 
-from .figures import cpu_seconds, percentile
+from .proc import cpu_seconds
 from .publisher import connect
+from .stats import spread
 
 LOGGER = logging.getLogger(__name__)
 DAY = datetime(2026, 11, 23)
@@ -265,19 +266,10 @@ def step_delays(previous: bool, count: int = 1000) -> list[float]:
     return delays
 
 
-def percentiles(values: list[float]) -> dict[str, float]:
-    """p50 and p95 in milliseconds."""
-    return {
-        "p50_ms": round(1000 * percentile(values, 0.5), 1),
-        "p95_ms": round(1000 * percentile(values, 0.95), 1),
-    }
-
-
 def step_to_state(firmware: list[float], hass: list[float]) -> dict[str, float]:
     """A step's delay to the state: the firmware's part and Home Assistant's, paired."""
-    return percentiles(
-        [delay + hass[index % len(hass)] for index, delay in enumerate(firmware)]
-    )
+    paired = [delay + hass[index % len(hass)] for index, delay in enumerate(firmware)]
+    return spread(paired, ("p50", "p95"), digits=1, scale=1000)  # seconds to ms
 
 
 def run_recorder(bench: Any, *, smoke: bool = False) -> dict[str, Any]:

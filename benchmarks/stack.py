@@ -85,6 +85,11 @@ class EventLog:
                 )
 
 
+def drop_warnings(broker: Service) -> int:
+    """How often a broker logged dropping messages for a client that fell behind."""
+    return broker.log.read_text(errors="replace").count("being dropped")
+
+
 class Bench:
     """One Home Assistant at a time, set up through onboarding and config flows."""
 
@@ -137,7 +142,7 @@ class Bench:
 
     def broker_drops(self) -> int:
         """How often Mosquitto has logged dropping messages for a slow subscriber."""
-        return self.broker.log.read_text(errors="replace").count("being dropped")
+        return drop_warnings(self.broker)
 
     def publish(self, job: str, *options: str) -> dict[str, Any]:
         """Run the publisher process and return its report."""
@@ -217,14 +222,6 @@ def drain(log: EventLog, quiet: float = 3.0, limit: float = 300) -> None:
     while time.monotonic() < deadline and seen != len(log.events):
         seen = len(log.events)
         time.sleep(quiet)
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise HarnessError(f"no VmRSS for pid {pid}")
 
 
 def wait_available(bench: Bench, prefix: str, expected: int, timeout: float) -> float:

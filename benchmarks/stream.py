@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections import deque
 import logging
 from pathlib import Path
-import statistics
 from typing import Any
 
 from custom_components.iot_lab.parsers import LIGHT_MAX, light_level
 
-from .figures import cpu_seconds, settle_cpu, spread
+from .proc import cpu_seconds, settle_cpu
 from .profile import Recording, buckets, per_message
 from .publisher import reading
 from .stack import (
@@ -31,6 +30,7 @@ from .stack import (
     stream_and_drain,
     wait_available,
 )
+from .stats import spread
 
 LOGGER = logging.getLogger("bench")
 FLOOR = Path(__file__).resolve().parent / "floor" / "bench_floor"
@@ -188,8 +188,7 @@ def _latency(
         "seconds": seconds,
         "sent": sent["sent"],
         "seen": len(delays),
-        **spread(delays),
-        "mean_ms": round(statistics.fmean(delays), 3),
+        **spread(delays, ("p50", "p95", "p99", "max", "mean")),
     }
 
 
