@@ -3,7 +3,7 @@
 A run adds its parts to today's `benchmarks/results/<date>.json`; the parts not run keep
 their figures from the newest file, each with its own date and command. The reports are
 benchmarks/README.md (readme.py) and the bridges table of docs/scaling.md
-(bridges.py).
+(bridges_report.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import platform
 import subprocess
 from typing import Any
 
-from benchmarks.bridges import render as render_bridges, write_scaling_doc
-
+from .bridges_report import render as render_bridges, write_scaling_doc
 from .readme import render_readme
 
 LOGGER = logging.getLogger("bench")
