@@ -2,7 +2,7 @@
 
 The head explains every part; the table below it is one row per figure, IoT Lab beside
 Home Assistant's own MQTT entities. The recorder and door parts add their own sections
-(recorder.py, door.py).
+(recorder_report.py, door.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .door import render as render_door
-from .recorder import render as render_recorder
+from .recorder_report import render as render_recorder
 
 type Row = tuple[str, Any, Any, str]
 """A table row: the measure, IoT Lab's figure, core's figure, a note."""
