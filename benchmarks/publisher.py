@@ -84,24 +84,9 @@ def core_sensors(
     for index in range(count):
         name = f"{base.capitalize()} {index}"
         device = {"identifiers": [f"bench_{base}_{index}"], "name": name}
-        configs: dict[str, dict[str, str | None]] = {
-            f"sensor/bench_{base}_{index}": {"name": None, "state_class": "measurement"}
-        }
-        if light_board or level_only:
-            configs = {
-                f"sensor/bench_{base}_{index}_level": {
-                    "name": "Level",
-                    "unit_of_measurement": "%",
-                    "state_class": "measurement",
-                    "value_template": LEVEL_TEMPLATE,
-                },
-            }
-        if light_board:
-            configs[f"binary_sensor/bench_{base}_{index}_too_dark"] = {
-                "name": "Too dark",
-                "device_class": "problem",
-                "value_template": DARK_TEMPLATE,
-            }
+        configs = _core_configs(
+            base, index, light_board=light_board, level_only=level_only
+        )
         for path, extra in configs.items():
             config = {
                 "unique_id": path.partition("/")[2],
@@ -123,6 +108,31 @@ def core_sensors(
         )
     for message in sent:
         message.wait_for_publish(30)
+
+
+def _core_configs(
+    base: str, index: int, *, light_board: bool, level_only: bool
+) -> dict[str, dict[str, str | None]]:
+    """One topic's discovered entities: `<platform>/<unique id>` and their own options."""
+    if not (light_board or level_only):
+        return {
+            f"sensor/bench_{base}_{index}": {"name": None, "state_class": "measurement"}
+        }
+    configs: dict[str, dict[str, str | None]] = {
+        f"sensor/bench_{base}_{index}_level": {
+            "name": "Level",
+            "unit_of_measurement": "%",
+            "state_class": "measurement",
+            "value_template": LEVEL_TEMPLATE,
+        },
+    }
+    if light_board:
+        configs[f"binary_sensor/bench_{base}_{index}_too_dark"] = {
+            "name": "Too dark",
+            "device_class": "problem",
+            "value_template": DARK_TEMPLATE,
+        }
+    return configs
 
 
 LEVEL_TEMPLATE = "{{ (value | int * 100 / 4095) | round(1) }}"
