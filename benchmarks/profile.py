@@ -21,11 +21,12 @@ import time
 from typing import Any
 
 OURS = "(iot_lab/"  # py-spy names files from their package: (iot_lab/hub.py:124)
+WIRE = "iot_lab_wire/"
+"""The wire contract's modules: decoding a message (and the older formats')."""
 STATE_WRITE = ("async_write_ha_state", "_async_write_ha_state", "async_set_internal")
 BUCKETS = {
-    "decode": ("protocol.py", "parsers.py", "payload.py", "messages.py", "legacy.py"),
     "routing": ("hub.py", "availability.py"),
-    "state": ("board.py", "state.py", "counter.py"),
+    "state": ("board.py", "state.py", "door.py"),
     "alert checks": ("alert.py", "alerting.py"),
     "entities": ("entity.py", "sensor.py", "binary_sensor.py", "switch.py", "text.py"),
 }
@@ -84,6 +85,8 @@ def _bucket(frames: list[str], deepest_ours: int) -> str:
     if any(name in frame for frame in frames[deepest_ours:] for name in STATE_WRITE):
         return "state write (Home Assistant)"
     module = frames[deepest_ours].rpartition(OURS)[2].partition(":")[0]
+    if module.startswith(WIRE):
+        return "decode"
     for bucket, modules in BUCKETS.items():
         if module in modules:
             return bucket

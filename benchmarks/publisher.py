@@ -13,11 +13,15 @@ from pathlib import Path
 import socket
 import time
 
+from iot_lab_wire import (
+    BoardInfo,
+    Capability,
+    Channel,
+    channel_topic,
+    info_payload,
+)
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import BoardInfo, Capability, Channel
 
 
 def connect(port: int) -> mqtt.Client:
@@ -51,15 +55,15 @@ def announce(client: mqtt.Client, kinds: list[str], count: int) -> None:
         )
         pending.append(
             client.publish(
-                protocol.channel_topic("iot_lab", board_id, Channel.INFO),
-                protocol.info_payload(info),
+                channel_topic("iot_lab", board_id, Channel.INFO),
+                info_payload(info),
                 qos=1,
                 retain=True,
             )
         )
         pending.append(
             client.publish(
-                protocol.channel_topic("iot_lab", board_id, Channel.STATUS),
+                channel_topic("iot_lab", board_id, Channel.STATUS),
                 "online",
                 qos=1,
                 retain=True,
@@ -84,24 +88,9 @@ def core_sensors(
     for index in range(count):
         name = f"{base.capitalize()} {index}"
         device = {"identifiers": [f"bench_{base}_{index}"], "name": name}
-        configs: dict[str, dict[str, str | None]] = {
-            f"sensor/bench_{base}_{index}": {"name": None, "state_class": "measurement"}
-        }
-        if light_board or level_only:
-            configs = {
-                f"sensor/bench_{base}_{index}_level": {
-                    "name": "Level",
-                    "unit_of_measurement": "%",
-                    "state_class": "measurement",
-                    "value_template": LEVEL_TEMPLATE,
-                },
-            }
-        if light_board:
-            configs[f"binary_sensor/bench_{base}_{index}_too_dark"] = {
-                "name": "Too dark",
-                "device_class": "problem",
-                "value_template": DARK_TEMPLATE,
-            }
+        configs = _core_configs(
+            base, index, light_board=light_board, level_only=level_only
+        )
         for path, extra in configs.items():
             config = {
                 "unique_id": path.partition("/")[2],
@@ -123,6 +112,31 @@ def core_sensors(
         )
     for message in sent:
         message.wait_for_publish(30)
+
+
+def _core_configs(
+    base: str, index: int, *, light_board: bool, level_only: bool
+) -> dict[str, dict[str, str | None]]:
+    """One topic's discovered entities: `<platform>/<unique id>` and their own options."""
+    if not (light_board or level_only):
+        return {
+            f"sensor/bench_{base}_{index}": {"name": None, "state_class": "measurement"}
+        }
+    configs: dict[str, dict[str, str | None]] = {
+        f"sensor/bench_{base}_{index}_level": {
+            "name": "Level",
+            "unit_of_measurement": "%",
+            "state_class": "measurement",
+            "value_template": LEVEL_TEMPLATE,
+        },
+    }
+    if light_board:
+        configs[f"binary_sensor/bench_{base}_{index}_too_dark"] = {
+            "name": "Too dark",
+            "device_class": "problem",
+            "value_template": DARK_TEMPLATE,
+        }
+    return configs
 
 
 LEVEL_TEMPLATE = "{{ (value | int * 100 / 4095) | round(1) }}"
@@ -182,12 +196,12 @@ def passages(client: mqtt.Client, boards: int, total: int) -> dict[str, object]:
         else:
             exits[board] += 1
         client.publish(
-            protocol.channel_topic("iot_lab", board_id, Channel.PASSAGE),
+            channel_topic("iot_lab", board_id, Channel.PASSAGE),
             "in" if going_in else "out",
             qos=1,
         )
         last = client.publish(
-            protocol.channel_topic("iot_lab", board_id, Channel.COUNTER),
+            channel_topic("iot_lab", board_id, Channel.COUNTER),
             json.dumps(
                 {"entries": entries[board], "exits": exits[board], "boot": "bench"}
             ),

@@ -5,113 +5,167 @@ feeds one simulated day of one board through the real broker: as the firmware se
 now (send on change, iot_lab_sim/filters.py), as the previous firmware sent it, and the
 previous stream into Home Assistant's own MQTT sensors. The day is compressed: published at
 400 messages a second, each one handled on its own, as when they come 2 s apart.
+The day's messages come from recorder_day.py; recorder_report.py renders the tables.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-import json
 import logging
 import os
 from pathlib import Path
-import random
 import shutil
 import sqlite3
 import time
 from typing import Any
 
-from iot_lab_sim import filters
-from iot_lab_sim.door_board import DoorBoard
-from iot_lab_sim.fleet import make_boards
 from iot_lab_sim.processes import HarnessError
-from iot_lab_sim.sensor_boards import ClimateBoard, LightBoard
-from iot_lab_sim.simulated_board import SimulatedBoard as Board
 
-from .figures import cpu_seconds, percentile
+from .proc import cpu_seconds
 from .publisher import connect
+from .recorder_day import board_day, core_sensor_configs, step_delays
+from .stats import spread
 
 LOGGER = logging.getLogger(__name__)
-DAY = datetime(2026, 11, 23)
 RATE = 400
 """Messages a second: a day of the previous firmware (43,200 readings) in under 2 min."""
 RECORDER = "recorder:\n"
 """The recorder with Home Assistant's defaults (SQLite in the configuration folder)."""
+KINDS = (
+    ("light", "%lab_bench_1%", "sensor.core_board_level"),
+    ("climate", "%climate_corner_1%", None),
+)
+"""Board kinds fed as sent now, as sent before and into core's sensors: the entities
+counted, and core's entity whose step delay is timed (light only)."""
 
 
-def board_day(
-    kind: str, *, previous: bool, minutes: int = 24 * 60
-) -> list[tuple[str, str, bool]]:
-    """One simulated day (or its first `minutes`) of one board: (topic, payload, retain)."""
-    light, climate, door = make_boards(
-        "iot_lab", 1, random.Random(1), legacy_boards=False
-    )
-    board: Board = {"light": light, "climate": climate, "door": door}[kind]
-    if isinstance(board, LightBoard | ClimateBoard):
-        board.previous_firmware = previous
-    if isinstance(board, DoorBoard):
-        board.settle()
-    messages = [(m.topic, m.payload, m.retain) for m in board.announce()]
-    for minute in range(minutes + 1):
-        messages += [
-            (m.topic, m.payload, m.retain)
-            for m in board.due(DAY + timedelta(minutes=minute))
-        ]
-    return messages
+def run_recorder(bench: Any, *, smoke: bool = False) -> dict[str, Any]:
+    """Every board kind, as sent now and as sent before, and core's MQTT sensors.
 
-
-def core_sensor_configs(kind: str) -> list[tuple[str, str, bool]]:
-    """Home Assistant's own MQTT sensors for the same board (discovery, retained)."""
-    device = {"identifiers": ["core_board"], "name": "Core board"}
-    sensors = {
-        "light": [
-            ("core_light", "iot_lab/lab-1/light", {"name": "Light"}),
-            (
-                "core_light_level",
-                "iot_lab/lab-1/light",
-                {
-                    "name": "Level",
-                    "unit_of_measurement": "%",
-                    "value_template": "{{ (value | int * 100 / 4095) | round(1) }}",
-                },
-            ),
-        ],
-        "climate": [
-            (
-                "core_temperature",
-                "iot_lab/climate-1/temperature",
-                {
-                    "name": "Temperature",
-                    "unit_of_measurement": "°C",
-                    "device_class": "temperature",
-                },
-            ),
-            (
-                "core_humidity",
-                "iot_lab/climate-1/humidity",
-                {
-                    "name": "Humidity",
-                    "unit_of_measurement": "%",
-                    "device_class": "humidity",
-                },
-            ),
-        ],
-    }[kind]
-    return [
-        (
-            f"homeassistant/sensor/{unique_id}/config",
-            json.dumps(
-                {
-                    "unique_id": unique_id,
-                    "state_topic": topic,
-                    "state_class": "measurement",
-                    "device": device,
-                    **extra,
-                }
-            ),
-            True,
+    The smoke run feeds the first hour of the day, times 3 steps and settles sooner.
+    """
+    minutes = 60 if smoke else 24 * 60
+    sizes: dict[str, Any] = {"steps": 3, "quiet": 4} if smoke else {}
+    bench.prepare(bench.workdir / "recorder-base", extra=RECORDER)
+    results: dict[str, Any] = {"minutes": minutes}
+    for kind, entities, core_watch in KINDS:
+        results[kind] = _three_cases(
+            bench, kind, entities, core_watch, minutes=minutes, sizes=sizes
         )
-        for unique_id, topic, extra in sensors
-    ]
+    light = results["light"]
+    light["step_to_state"] = {
+        "current_firmware": step_to_state(
+            step_delays(previous=False),
+            light["current_firmware"].pop("hass_delays_s"),
+        ),
+        "core_mqtt_previous_firmware": step_to_state(
+            step_delays(previous=True),
+            light["core_mqtt_previous_firmware"].pop("hass_delays_s"),
+        ),
+    }
+    results["door"] = {
+        "current_firmware": run_case(
+            bench,
+            "door",
+            board_day("door", previous=False, minutes=minutes),
+            "%library_entrance_1%",
+            **sizes,
+        )
+    }
+    results["load_average"] = os.getloadavg()
+    return results
+
+
+def _three_cases(
+    bench: Any,
+    kind: str,
+    entities: str,
+    core_watch: str | None,
+    *,
+    minutes: int,
+    sizes: dict[str, Any],
+) -> dict[str, Any]:
+    """One board kind as the firmware sends it now, as it sent before, into core."""
+    new = board_day(kind, previous=False, minutes=minutes)
+    previous = board_day(kind, previous=True, minutes=minutes)
+    watch = "sensor.lab_bench_1_light_level" if kind == "light" else None
+    return {
+        "current_firmware": run_case(
+            bench, f"{kind}-current", new, entities, watch, **sizes
+        ),
+        "previous_firmware": run_case(
+            bench, f"{kind}-previous", previous, entities, **sizes
+        ),
+        "core_mqtt_previous_firmware": run_case(
+            bench,
+            f"{kind}-core",
+            core_sensor_configs(kind)
+            + [m for m in previous if not m[0].endswith(("/info", "/status"))],
+            "%core_board%",
+            core_watch,
+            **sizes,
+        ),
+    }
+
+
+def run_case(
+    bench: Any,
+    name: str,
+    messages: list[tuple[str, str, bool]],
+    entity_filter: str,
+    watch: str | None = None,
+    *,
+    steps: int = 60,
+    quiet: float = 12,
+) -> dict[str, Any]:
+    """A fresh Home Assistant with a recorder; feed the day; stop; count.
+
+    With `watch` (an entity fed by `iot_lab/lab-1/light`), also time Home Assistant's
+    part of a step's delay: from the publish to the state change.
+    """
+    config = bench.workdir / f"recorder-{name}"
+    bench.restart_broker(max_queued=0)  # no retained message of the previous case
+    shutil.copytree(bench.workdir / "recorder-base", config, symlinks=True)
+    hass = bench.start(config)
+    baseline, cpu, fed = _feed(
+        bench, hass.pid, config, messages, entity_filter, quiet=quiet
+    )
+    result: dict[str, Any] = {}
+    if watch:
+        result["hass_delays_s"] = hass_delays(bench, watch, steps)
+    hass.stop()
+    bench.stack.services.remove(hass)
+    rows, size = database_figures(config, entity_filter)
+    result |= {
+        "messages": len(messages),
+        "state_rows": rows,
+        "database_bytes": size - baseline,
+        "hass_cpu_s": round(cpu, 2),
+        "feed_s": round(fed, 1),
+    }
+    logged = {k: v for k, v in result.items() if k != "hass_delays_s"}
+    LOGGER.info("recorder %s: %s", name, logged)
+    return result
+
+
+def _feed(
+    bench: Any,
+    pid: int,
+    config: Path,
+    messages: list[tuple[str, str, bool]],
+    entity_filter: str,
+    *,
+    quiet: float,
+) -> tuple[int, float, float]:
+    """Feed the day until the recorder is done: database bytes before, CPU s, seconds."""
+    publish_all(bench.broker_port, messages[:3])  # the board (or its sensors) first
+    time.sleep(8)  # entities created, first states committed (5 s commit interval)
+    _, baseline = database_figures(config, entity_filter)
+    cpu_before = cpu_seconds(pid)
+    started = time.monotonic()
+    publish_all(bench.broker_port, messages[3:])
+    settle(config, entity_filter, quiet)
+    cpu = cpu_seconds(pid) - cpu_before
+    return baseline, cpu, time.monotonic() - started
 
 
 def database_figures(config: Path, entity_filter: str) -> tuple[int, int]:
@@ -151,55 +205,6 @@ def publish_all(
         info.wait_for_publish(60)
     client.disconnect()
     client.loop_stop()
-
-
-def run_case(
-    bench: Any,
-    name: str,
-    messages: list[tuple[str, str, bool]],
-    entity_filter: str,
-    watch: str | None = None,
-    *,
-    steps: int = 60,
-    quiet: float = 12,
-) -> dict[str, Any]:
-    """A fresh Home Assistant with a recorder; feed the day; stop; count.
-
-    With `watch` (an entity fed by `iot_lab/lab-1/light`), also time Home Assistant's
-    part of a step's delay: from the publish to the state change.
-    """
-    config = bench.workdir / f"recorder-{name}"
-    bench.restart_broker(max_queued=0)  # no retained message of the previous case
-    shutil.copytree(bench.workdir / "recorder-base", config, symlinks=True)
-    hass = bench.start(config)
-    publish_all(bench.broker_port, messages[:3])  # the board (or its sensors) first
-    time.sleep(8)  # entities created, first states committed (5 s commit interval)
-    _, baseline = database_figures(config, entity_filter)
-    cpu_before = cpu_seconds(hass.pid)
-    started = time.monotonic()
-    publish_all(bench.broker_port, messages[3:])
-    settle(config, entity_filter, quiet)
-    cpu = cpu_seconds(hass.pid) - cpu_before
-    fed = time.monotonic() - started
-    result: dict[str, Any] = {}
-    if watch:
-        result["hass_delays_s"] = hass_delays(bench, watch, steps)
-    hass.stop()
-    bench.stack.services.remove(hass)
-    rows, size = database_figures(config, entity_filter)
-    result |= {
-        "messages": len(messages),
-        "state_rows": rows,
-        "database_bytes": size - baseline,
-        "hass_cpu_s": round(cpu, 2),
-        "feed_s": round(fed, 1),
-    }
-    LOGGER.info(
-        "recorder %s: %s",
-        name,
-        {k: v for k, v in result.items() if k != "hass_delays_s"},
-    )
-    return result
 
 
 def settle(config: Path, entity_filter: str, quiet: float = 12) -> None:
@@ -243,148 +248,7 @@ def hass_delays(bench: Any, entity_id: str, steps: int = 60) -> list[float]:
     return delays
 
 
-def step_delays(previous: bool, count: int = 1000) -> list[float]:
-    """Seconds from a step on the sensor (a lamp, a hand) until the board sends it.
-
-    The firmware's part of the delay, from the filter model: the step falls anywhere
-    between two samples (or two readings of the previous firmware).
-    """
-    rng = random.Random(7)
-    delays = []
-    for _ in range(count):
-        if previous:
-            delays.append(rng.uniform(0, filters.PREVIOUS_LIGHT_EVERY.total_seconds()))
-            continue
-        chain, every = filters.LIGHT.chain(), filters.LIGHT.sample_every
-        phase = timedelta(seconds=rng.uniform(0, every.total_seconds()))
-        at = DAY
-        for _ in range(50):  # settled before the step
-            chain.sample(1000 + rng.gauss(0, 25), at)
-            at += every
-        step_at = at - every + phase
-        while chain.sample(1800 + rng.gauss(0, 25), at) is None:
-            at += every
-        delays.append((at - step_at).total_seconds())
-    return delays
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    """p50 and p95 in milliseconds."""
-    return {
-        "p50_ms": round(1000 * percentile(values, 0.5), 1),
-        "p95_ms": round(1000 * percentile(values, 0.95), 1),
-    }
-
-
 def step_to_state(firmware: list[float], hass: list[float]) -> dict[str, float]:
     """A step's delay to the state: the firmware's part and Home Assistant's, paired."""
-    return percentiles(
-        [delay + hass[index % len(hass)] for index, delay in enumerate(firmware)]
-    )
-
-
-def run_recorder(bench: Any, *, smoke: bool = False) -> dict[str, Any]:
-    """Every board kind, as sent now and as sent before, and core's MQTT sensors.
-
-    The smoke run feeds the first hour of the day, times 3 steps and settles sooner.
-    """
-    minutes = 60 if smoke else 24 * 60
-    sizes: dict[str, Any] = {"steps": 3, "quiet": 4} if smoke else {}
-    bench.prepare(bench.workdir / "recorder-base", extra=RECORDER)
-    results: dict[str, Any] = {"minutes": minutes}
-    for kind, entities, core_watch in (
-        ("light", "%lab_bench_1%", "sensor.core_board_level"),
-        ("climate", "%climate_corner_1%", None),
-    ):
-        new = board_day(kind, previous=False, minutes=minutes)
-        previous = board_day(kind, previous=True, minutes=minutes)
-        watch = "sensor.lab_bench_1_light_level" if kind == "light" else None
-        results[kind] = {
-            "current_firmware": run_case(
-                bench, f"{kind}-current", new, entities, watch, **sizes
-            ),
-            "previous_firmware": run_case(
-                bench, f"{kind}-previous", previous, entities, **sizes
-            ),
-            "core_mqtt_previous_firmware": run_case(
-                bench,
-                f"{kind}-core",
-                core_sensor_configs(kind)
-                + [m for m in previous if not m[0].endswith(("/info", "/status"))],
-                "%core_board%",
-                core_watch,
-                **sizes,
-            ),
-        }
-    light = results["light"]
-    light["step_to_state"] = {
-        "current_firmware": step_to_state(
-            step_delays(previous=False),
-            light["current_firmware"].pop("hass_delays_s"),
-        ),
-        "core_mqtt_previous_firmware": step_to_state(
-            step_delays(previous=True),
-            light["core_mqtt_previous_firmware"].pop("hass_delays_s"),
-        ),
-    }
-    results["door"] = {
-        "current_firmware": run_case(
-            bench,
-            "door",
-            board_day("door", previous=False, minutes=minutes),
-            "%library_entrance_1%",
-            **sizes,
-        )
-    }
-    results["load_average"] = os.getloadavg()
-    return results
-
-
-def render(recorder: dict[str, Any]) -> str:
-    """The recorder part's table, for benchmarks/README.md."""
-    lines = [
-        "",
-        "### What a board-day costs in the recorder (SQLite, default settings)",
-        "",
-        "| Board-day | Messages | State rows | Database (KiB) | hass CPU (s) | Target |",
-        "|---|---:|---:|---:|---:|---|",
-    ]
-    names = {
-        "current_firmware": "IoT Lab, firmware now (send on change)",
-        "previous_firmware": "IoT Lab, previous firmware",
-        "core_mqtt_previous_firmware": "Core MQTT sensors, previous firmware",
-    }
-    for kind in ("light", "climate", "door"):
-        for case, name in names.items():
-            if not (figures := recorder.get(kind, {}).get(case)):
-                continue
-            target = (
-                "<= 5,000 rows, <= 1 MiB"
-                if kind == "light" and case == "current_firmware"
-                else ""
-            )
-            lines.append(
-                f"| {kind}: {name} | {figures['messages']:,} | {figures['state_rows']:,}"
-                f" | {figures['database_bytes'] // 1024:,} | {figures['hass_cpu_s']} | {target} |"
-            )
-    steps = recorder.get("light", {}).get("step_to_state", {})
-    if steps:
-        lines += [
-            "",
-            "| Step on the light sensor to the state in Home Assistant | p50 (ms) | p95 (ms) |",
-            "|---|---:|---:|",
-        ]
-        for case, name in names.items():
-            if figures := steps.get(case):
-                lines.append(f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} |")
-        lines.append(
-            "\nA step's delay is the firmware's part (modelled from its filters: the next "
-            "sample, or the next reading every 2 s before) plus Home Assistant's (measured: "
-            "publish to state change). Target p95 <= 1 s."
-        )
-    load = recorder.get("load_average")
-    if load:
-        lines.append(
-            f"\nLoad average during the run: {', '.join(f'{x:.2f}' for x in load)}."
-        )
-    return "\n".join(lines) + "\n"
+    paired = [delay + hass[index % len(hass)] for index, delay in enumerate(firmware)]
+    return spread(paired, ("p50", "p95"), digits=1, scale=1000)  # seconds to ms

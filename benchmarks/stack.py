@@ -20,7 +20,7 @@ from typing import Any
 
 from websockets.sync.client import connect
 
-from iot_lab_sim.hass_client import HassClient as HomeAssistant, wait_for_hass
+from iot_lab_sim.hass_client import HassClient, wait_for_hass
 from iot_lab_sim.hass_config import prepare_config
 from iot_lab_sim.hass_entries import add_entries
 from iot_lab_sim.hass_onboarding import owner_token
@@ -87,6 +87,11 @@ class EventLog:
                 )
 
 
+def drop_warnings(broker: Service) -> int:
+    """How often a broker logged dropping messages for a client that fell behind."""
+    return broker.log.read_text(errors="replace").count("being dropped")
+
+
 class Bench:
     """One Home Assistant at a time, set up through onboarding and config flows."""
 
@@ -115,7 +120,7 @@ class Bench:
             shutil.copytree(component, config / "custom_components" / component.name)
         hass = self.start(config)
         self.token = owner_token(self.url, "benchmark")
-        api = HomeAssistant(self.url, self.token)
+        api = HassClient(self.url, self.token)
         add_entries(api, self.broker_port, self.stack.broker, discovery_timeout=1)
         api.close()
         time.sleep(5)  # config entries reach storage after a short delay
@@ -139,7 +144,7 @@ class Bench:
 
     def broker_drops(self) -> int:
         """How often Mosquitto has logged dropping messages for a slow subscriber."""
-        return self.broker.log.read_text(errors="replace").count("being dropped")
+        return drop_warnings(self.broker)
 
     def publish(self, job: str, *options: str) -> dict[str, Any]:
         """Run the publisher process and return its report."""
@@ -164,7 +169,7 @@ class Bench:
 
     def states(self) -> dict[str, str]:
         """Every entity's state."""
-        api = HomeAssistant(self.url, self.token)
+        api = HassClient(self.url, self.token)
         states = {s["entity_id"]: s["state"] for s in api.rest("GET", "/api/states")}
         api.close()
         return states
@@ -219,14 +224,6 @@ def drain(log: EventLog, quiet: float = 3.0, limit: float = 300) -> None:
     while time.monotonic() < deadline and seen != len(log.events):
         seen = len(log.events)
         time.sleep(quiet)
-
-
-def rss_kib(pid: int) -> int:
-    """Resident memory of a process, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise HarnessError(f"no VmRSS for pid {pid}")
 
 
 def wait_available(bench: Bench, prefix: str, expected: int, timeout: float) -> float:

@@ -15,12 +15,16 @@ from __future__ import annotations
 from collections import deque
 import logging
 from pathlib import Path
-import statistics
 from typing import Any
 
-from custom_components.iot_lab.parsers import LIGHT_MAX, light_level
+from iot_lab_wire import (
+    LIGHT_MAX,
+    light_level,
+)
 
-from .figures import cpu_seconds, settle_cpu, spread
+from iot_lab_sim.processes import Service
+
+from .proc import cpu_seconds, settle_cpu
 from .profile import Recording, buckets, per_message
 from .publisher import reading
 from .stack import (
@@ -31,6 +35,7 @@ from .stack import (
     stream_and_drain,
     wait_available,
 )
+from .stats import spread
 
 LOGGER = logging.getLogger("bench")
 FLOOR = Path(__file__).resolve().parent / "floor" / "bench_floor"
@@ -40,15 +45,7 @@ def run_stream(
     bench: Bench, boards: int, messages: int, latency_s: float, rate: float
 ) -> dict[str, Any]:
     """Alone, interleaved and latency, on one hass."""
-    config = bench.workdir / "stream"
-    bench.prepare(config, extra="bench_floor:\n", components=(FLOOR,))
-    bench.publish("announce", "--count", str(boards), "--kinds", "light")
-    bench.publish("core", "--count", str(boards), "--light-board")
-    bench.publish("core", "--count", str(boards), "--level-only", "--base", "levels")
-    hass = bench.start(config)
-    wait_available(bench, "_light_level", boards, 120)
-    wait_available(bench, "core_", 2 * boards, 120)
-    wait_available(bench, "levels_", boards, 120)
+    hass = _start(bench, boards)
     topics = {
         "iot_lab": [f"iot_lab/bench-{i}/light" for i in range(boards)],
         "core": [f"core/{i}/light" for i in range(boards)],
@@ -69,27 +66,11 @@ def run_stream(
     }
     result["alone"] = alone | _ratios(alone)
     LOGGER.info("alone %s", result["alone"])
-    profile = _profile(bench, hass.pid, topics["iot_lab"], messages)
-    # IoT Lab's own code: its samples but Home Assistant's state writes under them, at
-    # the unprofiled run's pace (py-spy stops the process for each sample).
-    own = profile["iot_lab"] - profile.get("state write (Home Assistant)", 0)
-    own *= alone["iot_lab"]["loop_us_per_message"] / profile["loop_us_per_message"]
-    profile["own_code_us"] = round(own, 1)
-    profile["own_code_share_of_floor"] = round(
-        own / alone["floor"]["loop_us_per_message"], 3
+    result["profile_iot_lab"] = _profile(
+        bench, hass.pid, topics["iot_lab"], messages, alone
     )
-    result["profile_iot_lab"] = profile
-    LOGGER.info("profile %s", profile)
-    interleaved = [
-        t for pair in zip(topics["iot_lab"], topics["core"], strict=True) for t in pair
-    ]
-    log, sent = stream_and_drain(bench, interleaved, 2 * messages)
-    shared = processing_rates(log, side_of)
-    result["interleaved"] = {
-        "sent": sent["sent"],
-        **{f"{side}_messages_per_s": shared[side] for side in levels},
-        "ratio": round(shared["iot_lab"] / shared["core"], 3),
-    }
+    LOGGER.info("profile %s", result["profile_iot_lab"])
+    result["interleaved"] = _interleaved(bench, topics, side_of, messages)
     LOGGER.info("interleaved %s", result["interleaved"])
     for side, entities in levels.items():  # latency: the equal-work sides
         result[f"latency_{side}"] = _latency(
@@ -98,6 +79,20 @@ def run_stream(
         LOGGER.info("latency %s %s", side, result[f"latency_{side}"])
     hass.stop()
     return result
+
+
+def _start(bench: Bench, boards: int) -> Service:
+    """Hass with the floor, IoT Lab's light boards and core's sensors, all available."""
+    config = bench.workdir / "stream"
+    bench.prepare(config, extra="bench_floor:\n", components=(FLOOR,))
+    bench.publish("announce", "--count", str(boards), "--kinds", "light")
+    bench.publish("core", "--count", str(boards), "--light-board")
+    bench.publish("core", "--count", str(boards), "--level-only", "--base", "levels")
+    hass = bench.start(config)
+    wait_available(bench, "_light_level", boards, 120)
+    wait_available(bench, "core_", 2 * boards, 120)
+    wait_available(bench, "levels_", boards, 120)
+    return hass
 
 
 def _measured(
@@ -138,14 +133,48 @@ def _alone(
 
 
 def _profile(
-    bench: Bench, pid: int, topics: list[str], messages: int
+    bench: Bench,
+    pid: int,
+    topics: list[str],
+    messages: int,
+    alone: dict[str, dict[str, float]],
 ) -> dict[str, Any]:
-    """IoT Lab's stream alone once more, sampled by py-spy: its share, bucket by bucket."""
+    """IoT Lab's stream alone once more, sampled by py-spy: its share, bucket by bucket.
+
+    IoT Lab's own code is its samples but Home Assistant's state writes under them, at
+    the unprofiled run's pace (py-spy stops the process for each sample).
+    """
     recording = bench.workdir / "profile.txt"
     _, _, loop_us, collapsed = _measured(bench, pid, topics, messages, recording)
-    return {"loop_us_per_message": round(loop_us, 1)} | per_message(
+    profile = {"loop_us_per_message": round(loop_us, 1)} | per_message(
         buckets(collapsed), loop_us
     )
+    own = profile["iot_lab"] - profile.get("state write (Home Assistant)", 0)
+    own *= alone["iot_lab"]["loop_us_per_message"] / profile["loop_us_per_message"]
+    profile["own_code_us"] = round(own, 1)
+    profile["own_code_share_of_floor"] = round(
+        own / alone["floor"]["loop_us_per_message"], 3
+    )
+    return profile
+
+
+def _interleaved(
+    bench: Bench,
+    topics: dict[str, list[str]],
+    side_of: dict[str, str],
+    messages: int,
+) -> dict[str, Any]:
+    """Both equal-work sides in one stream, a topic of each in turn."""
+    interleaved = [
+        t for pair in zip(topics["iot_lab"], topics["core"], strict=True) for t in pair
+    ]
+    log, sent = stream_and_drain(bench, interleaved, 2 * messages)
+    shared = processing_rates(log, side_of)
+    return {
+        "sent": sent["sent"],
+        **{f"{side}_messages_per_s": shared[side] for side in ("iot_lab", "core")},
+        "ratio": round(shared["iot_lab"] / shared["core"], 3),
+    }
 
 
 def _ratios(alone: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -188,8 +217,7 @@ def _latency(
         "seconds": seconds,
         "sent": sent["sent"],
         "seen": len(delays),
-        **spread(delays),
-        "mean_ms": round(statistics.fmean(delays), 3),
+        **spread(delays, ("p50", "p95", "p99", "max", "mean")),
     }
 
 

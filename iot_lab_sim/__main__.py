@@ -11,7 +11,7 @@ import signal
 import sys
 from types import FrameType
 
-from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
+from iot_lab_wire import DEFAULT_BASE_TOPIC
 
 from .fleet import make_boards
 from .legacy_boards import CsvCounter

@@ -16,7 +16,7 @@ from pathlib import Path
 import shutil
 import subprocess
 
-from custom_components.iot_lab.protocol import DEFAULT_BASE_TOPIC
+from iot_lab_wire import DEFAULT_BASE_TOPIC
 
 HOST = "127.0.0.1"
 """Every server of a run listens on the loopback interface only."""

@@ -8,8 +8,12 @@ import json
 import math
 import secrets
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import Channel
+from iot_lab_wire import (
+    Channel,
+    Passage,
+    ProtocolError,
+    parse_counter,
+)
 
 from .day_curves import arrivals_per_minute
 from .door_flow import DoorFlow
@@ -62,8 +66,8 @@ class DoorBoard(SimulatedBoard):
         if self.restored or topic != self.topic(Channel.COUNTER):
             return []
         try:
-            totals = protocol.parse_counter(payload)
-        except protocol.ProtocolError:
+            totals = parse_counter(payload)
+        except ProtocolError:
             return []  # Not ours to trust: `settle` starts a run from zero.
         self.base_entries, self.base_exits = totals.entries, totals.exits
         self.boot = totals.boot
@@ -111,11 +115,7 @@ class DoorBoard(SimulatedBoard):
                 self.entries += 1
             else:
                 self.exits += 1
-            sent = (
-                protocol.Passage.IN
-                if passage is DetectedPassage.ENTRY
-                else protocol.Passage.OUT
-            )
+            sent = Passage.IN if passage is DetectedPassage.ENTRY else Passage.OUT
             messages.append(Publication(self.topic(Channel.PASSAGE), sent))
             messages += self.state()
         return messages

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import random
 
-from custom_components.iot_lab import legacy
-from custom_components.iot_lab.protocol import BoardInfo, Capability
+from iot_lab_wire import (
+    DHT11_BOARD,
+    ESP32_BOARD,
+    BoardInfo,
+    Capability,
+)
 
 from .door_board import DoorBoard
 from .legacy_boards import LegacyDht11, LegacyEsp32, LegacyPolysource
@@ -77,8 +81,8 @@ def _numbered(base_topic: str, index: int, rng: random.Random) -> list[Simulated
 def _older_formats(base_topic: str, rng: random.Random) -> list[SimulatedBoard]:
     """One board of each older firmware's format."""
     return [
-        LegacyEsp32(base_topic, legacy.ESP32_BOARD, random.Random(rng.random())),
-        LegacyDht11(base_topic, legacy.DHT11_BOARD, random.Random(rng.random())),
+        LegacyEsp32(base_topic, ESP32_BOARD, random.Random(rng.random())),
+        LegacyDht11(base_topic, DHT11_BOARD, random.Random(rng.random())),
         LegacyPolysource(
             base_topic,
             BoardInfo("polysource", "polysource", "Polysource", "legacy", frozenset()),

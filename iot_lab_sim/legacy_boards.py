@@ -12,7 +12,15 @@ import json
 import math
 import random
 
-from custom_components.iot_lab import legacy
+from iot_lab_wire import (
+    DHT11_DATA_TOPIC,
+    DHT11_STATUS_TOPIC,
+    ESP32_LED_TOPIC,
+    ESP32_LIGHT_TOPIC,
+    POLYSOURCE_TOPIC,
+    CsvLine,
+    format_csv_line,
+)
 
 from .day_curves import arrivals_per_minute, daylight
 from .simulated_board import Publication, SimulatedBoard
@@ -35,12 +43,12 @@ class LegacyEsp32(SimulatedBoard):
     @property
     def command_topics(self) -> list[str]:
         """The LED command topic of the seed firmware."""
-        return [legacy.ESP32_LED_TOPIC]
+        return [ESP32_LED_TOPIC]
 
     def readings(self, now: datetime) -> list[Publication]:
         """0..4000 like the seed project's analogRead."""
         value = round(100 + 3800 * daylight(now) * self.rng.uniform(0.7, 1.0))
-        return [Publication(legacy.ESP32_LIGHT_TOPIC, str(value))]
+        return [Publication(ESP32_LIGHT_TOPIC, str(value))]
 
     def command(self, topic: str, payload: str) -> list[Publication]:
         """Obey `on` / `off` silently."""
@@ -56,17 +64,11 @@ class LegacyDht11(SimulatedBoard):
 
     def announce(self) -> list[Publication]:
         """Its status message, retained."""
-        return [
-            Publication(
-                legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "online"}), True
-            )
-        ]
+        return [Publication(DHT11_STATUS_TOPIC, json.dumps({"status": "online"}), True)]
 
     def will(self) -> Publication | None:
         """Its last will is the JSON status."""
-        return Publication(
-            legacy.DHT11_STATUS_TOPIC, json.dumps({"status": "offline"}), True
-        )
+        return Publication(DHT11_STATUS_TOPIC, json.dumps({"status": "offline"}), True)
 
     def readings(self, now: datetime) -> list[Publication]:
         """Integer temperature and humidity in one JSON object."""
@@ -75,7 +77,7 @@ class LegacyDht11(SimulatedBoard):
             "temperature": round(self.temperature),
             "humidity": self.rng.randint(40, 60),
         }
-        return [Publication(legacy.DHT11_DATA_TOPIC, json.dumps(payload))]
+        return [Publication(DHT11_DATA_TOPIC, json.dumps(payload))]
 
 
 @dataclass
@@ -98,11 +100,11 @@ class LegacyPolysource(SimulatedBoard):
         temperature = round(20 + 3 * daylight(now) + self.rng.gauss(0, 0.2), 1)
         return [
             Publication(
-                legacy.POLYSOURCE_TOPIC,
+                POLYSOURCE_TOPIC,
                 json.dumps({"valeur": level, "idCapteur": "Test_4G", "unite": "m"}),
             ),
             Publication(
-                legacy.POLYSOURCE_TOPIC,
+                POLYSOURCE_TOPIC,
                 json.dumps(
                     {"valeur": temperature, "idCapteur": "Salle_B", "unite": "°C"}
                 ),
@@ -131,8 +133,8 @@ class CsvCounter:
             entries = round(rate * self.rng.uniform(0.8, 1.2))
             exits = round(rate * self.rng.uniform(0.7, 1.1))
             lines.append(
-                legacy.format_csv_line(
-                    legacy.CsvLine(
+                format_csv_line(
+                    CsvLine(
                         period_end=end,
                         entries=entries,
                         exits=exits,

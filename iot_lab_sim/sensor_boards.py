@@ -11,8 +11,15 @@ import json
 import logging
 from pathlib import Path
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import Channel, Command
+from iot_lab_wire import (
+    Channel,
+    Command,
+    ProtocolError,
+    decode,
+    led_command,
+    oled_command,
+    parse_led,
+)
 
 from . import filters
 from .day_curves import daylight
@@ -42,7 +49,7 @@ class LightBoard(SimulatedBoard):
         self.flash = flash
         try:
             saved = json.loads(flash.read_text())
-            led, oled = bool(saved["led"]), protocol.oled_command(str(saved["oled"]))
+            led, oled = bool(saved["led"]), oled_command(str(saved["oled"]))
         except FileNotFoundError:
             return  # A board never written to: the defaults.
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -63,7 +70,7 @@ class LightBoard(SimulatedBoard):
     def state(self) -> list[Publication]:
         """Echo the LED and the screen, retained."""
         return [
-            Publication(self.topic(Channel.LED), protocol.led_command(self.led), True),
+            Publication(self.topic(Channel.LED), led_command(self.led), True),
             Publication(self.topic(Channel.OLED), self.oled, True),
         ]
 
@@ -106,14 +113,14 @@ class LightBoard(SimulatedBoard):
         """Switch the LED or show a text, then echo the new state."""
         try:
             if topic == self.topic(Command.LED):
-                self.led = protocol.parse_led(payload)
+                self.led = parse_led(payload)
                 self._save()
                 return [self.state()[0]]
             if topic == self.topic(Command.OLED):
-                self.oled = protocol.oled_command(protocol.decode(payload))
+                self.oled = oled_command(decode(payload))
                 self._save()
                 return [self.state()[1]]
-        except protocol.ProtocolError:
+        except ProtocolError:
             pass  # The firmware ignores what it cannot parse.
         return []
 

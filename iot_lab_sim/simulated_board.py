@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 import random
 
-from custom_components.iot_lab import protocol
-from custom_components.iot_lab.protocol import BoardInfo, Channel, Command
+from iot_lab_wire import (
+    PAYLOAD_OFFLINE,
+    PAYLOAD_ONLINE,
+    BoardInfo,
+    Channel,
+    Command,
+    channel_topic,
+    info_payload,
+)
 
 FIRMWARE = "sim-1.0.0"
 
@@ -44,11 +51,11 @@ class SimulatedBoard:
 
     def topic(self, channel: Channel | Command) -> str:
         """`<base>/<id>/<channel>`, built by the protocol module."""
-        return protocol.channel_topic(self.base_topic, self.info.board_id, channel)
+        return channel_topic(self.base_topic, self.info.board_id, channel)
 
     def will(self) -> Publication | None:
         """The last will the broker publishes when the board vanishes."""
-        return Publication(self.topic(Channel.STATUS), protocol.PAYLOAD_OFFLINE, True)
+        return Publication(self.topic(Channel.STATUS), PAYLOAD_OFFLINE, True)
 
     @property
     def command_topics(self) -> list[str]:
@@ -58,10 +65,8 @@ class SimulatedBoard:
     def announce(self) -> list[Publication]:
         """Retained announce and birth, as the firmware sends them on connect."""
         return [
-            Publication(
-                self.topic(Channel.INFO), protocol.info_payload(self.info), True
-            ),
-            Publication(self.topic(Channel.STATUS), protocol.PAYLOAD_ONLINE, True),
+            Publication(self.topic(Channel.INFO), info_payload(self.info), True),
+            Publication(self.topic(Channel.STATUS), PAYLOAD_ONLINE, True),
         ]
 
     def state(self) -> list[Publication]:

@@ -2,7 +2,7 @@
 
 Every board config must pass `esphome config` and `esphome compile --only-generate`, and
 every topic and payload it publishes or listens to (as ESPHome resolves the config) must be
-one that `custom_components/iot_lab/iot_lab_wire.py` accepts. Renaming a topic on either side
+one that the wire contract (`iot_lab_wire`) accepts. Renaming a topic on either side
 fails here.
 """
 
