@@ -14,8 +14,8 @@ from iot_lab_wire import (
     Channel,
     Command,
     CounterTotals,
+    Measurement,
     Passage,
-    Reading,
     channel_topic,
     decode_legacy,
     info_payload,
@@ -301,7 +301,7 @@ def test_legacy_boards_speak_the_older_formats() -> None:
 
     poly = LegacyPolysource("iot_lab", DHT11_BOARD, rng)
     readings = [decode_legacy(m.topic, m.payload)[0] for m in poly.due(at(12))]
-    units = {reading.unit for reading in readings if isinstance(reading, Reading)}
+    units = {reading.unit for reading in readings if isinstance(reading, Measurement)}
     assert len(units) == 2
 
 
