@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.iot_lab.frontend import STRATEGY_FILE, STRATEGY_URL
+from custom_components.iot_lab.frontend import STRATEGY_URL, build_module
 
 
 async def test_strategy_is_served_and_loaded_with_its_version(
@@ -20,11 +20,13 @@ async def test_strategy_is_served_and_loaded_with_its_version(
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    version = hashlib.sha256(STRATEGY_FILE.read_bytes()).hexdigest()[:12]
+    source = build_module()
+    version = hashlib.sha256(source.encode()).hexdigest()[:12]
     assert f"{STRATEGY_URL}?v={version}" in hass.data[DATA_EXTRA_MODULE_URL].urls
     response = await (await hass_client()).get(STRATEGY_URL)
     assert response.status == 200
-    assert "ll-strategy-dashboard-iot-lab" in await response.text()
+    assert await response.text() == source
+    assert source.startswith("const IOT_LAB = {")
     # A new file, a new URL: browsers keep the module cached until it changes.
     assert "max-age" in response.headers.get("Cache-Control", "")
 

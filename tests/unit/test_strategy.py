@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 import shutil
 import subprocess
 from typing import Any
 
 import pytest
 
-from custom_components.iot_lab.frontend import STRATEGY_FILE
+from custom_components.iot_lab.dashboard import (
+    DESCRIPTIONS,
+    TRANSLATIONS,
+    contract,
+    role as role_of,
+    texts,
+)
+from custom_components.iot_lab.frontend import STRATEGY_FILE, build_module
 
 RUNNER = Path(__file__).with_name("strategy_run.mjs")
 BOARDS = {
@@ -101,14 +109,24 @@ def _hass(language: str = "en") -> dict[str, Any]:
     }
 
 
-def _generate(config: dict[str, Any], hass: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def served_module(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The strategy as the integration serves it, in a file Node can import."""
+    path = tmp_path_factory.mktemp("strategy") / "iot-lab-strategy.mjs"
+    path.write_text(build_module(), encoding="utf-8")
+    return path
+
+
+def _generate(
+    module: Path, config: dict[str, Any], hass: dict[str, Any]
+) -> dict[str, Any]:
     node = shutil.which("node")
     if node is None:
         pytest.skip(
             "no Node.js on this machine (the browser stage still runs the strategy)"
         )
     result = subprocess.run(
-        [node, str(RUNNER), STRATEGY_FILE.as_uri()],
+        [node, str(RUNNER), module.as_uri()],
         input=json.dumps({"config": config, "hass": hass}),
         capture_output=True,
         text=True,
@@ -122,8 +140,8 @@ def _texts(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def test_one_view_with_a_section_per_board_kind() -> None:
-    out = _generate({"type": "custom:iot-lab"}, _hass())
+def test_one_view_with_a_section_per_board_kind(served_module: Path) -> None:
+    out = _generate(served_module, {"type": "custom:iot-lab"}, _hass())
     assert out["registered"] == [
         {
             "type": "iot-lab",
@@ -165,8 +183,8 @@ def _cards(card: dict[str, Any]) -> list[dict[str, Any]]:
     return [card, *inner]
 
 
-def test_last_heard_where_connectivity_would_be() -> None:
-    (view,) = _generate({}, _hass())["dashboard"]["views"]
+def test_last_heard_where_connectivity_would_be(served_module: Path) -> None:
+    (view,) = _generate(served_module, {}, _hass())["dashboard"]["views"]
     cards = [
         card
         for section in view["sections"]
@@ -185,16 +203,18 @@ def test_last_heard_where_connectivity_would_be() -> None:
     ]
 
 
-def test_options_kinds_views_and_mean_period_in_french() -> None:
+def test_options_kinds_views_and_mean_period_in_french(served_module: Path) -> None:
     hass = _hass("fr")
     out = _generate(
-        {"kinds": ["climate", "door"], "views": "kind", "mean_period": "week"}, hass
+        served_module,
+        {"kinds": ["climate", "door"], "views": "kind", "mean_period": "week"},
+        hass,
     )
     views = out["dashboard"]["views"]
     assert [view["path"] for view in views] == ["climate", "door"]
     assert "Température moyenne de la semaine" in _texts(views[0])
     assert "lab_bench_1" not in _texts(views)
-    by_area = _generate({"views": "area"}, hass)["dashboard"]["views"]
+    by_area = _generate(served_module, {"views": "area"}, hass)["dashboard"]["views"]
     assert [(view["title"], view["path"]) for view in by_area] == [
         ("Room A", "room-a"),
         ("Sans pièce", "no-area"),
@@ -203,8 +223,49 @@ def test_options_kinds_views_and_mean_period_in_french() -> None:
     assert "climate_corner_1" not in _texts(by_area[0])
 
 
-def test_no_board_yet() -> None:
+def test_no_board_yet(served_module: Path) -> None:
     hass = _hass()
     hass["entities"] = {}
-    (view,) = _generate({}, hass)["dashboard"]["views"]
+    (view,) = _generate(served_module, {}, hass)["dashboard"]["views"]
     assert "No IoT Lab board yet" in _texts(view)
+
+
+def test_the_script_names_no_entity() -> None:
+    """Every role comes from the descriptions (dashboard.py): none is written in the
+    script, so renaming a translation key cannot drop a card unnoticed."""
+    script = STRATEGY_FILE.read_text(encoding="utf-8")
+    for description in DESCRIPTIONS:
+        name = role_of(description)
+        assert f'"{name}"' not in script, name
+        assert f"roles.{name}" not in script, name
+
+
+def test_the_contract_is_the_descriptions() -> None:
+    known = contract()
+    roles = {role_of(description) for description in DESCRIPTIONS}
+    placed = {
+        *known["kind_of_role"],
+        *known["alerts"],
+        *known["presence"],
+        *known["light"]["details"],
+        *known["climate"]["glance"],
+        *known["door"]["details"],
+        known["measurement"]["value"],
+    }
+    assert placed <= roles
+    alerts = {d.key for d in DESCRIPTIONS if d.device_class == "problem"}
+    assert set(known["alerts"]) == alerts
+
+
+def test_every_text_the_script_uses_is_translated() -> None:
+    script = STRATEGY_FILE.read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\.(\w+)", script)) | {
+        f"mean_{what}_{period}"
+        for what in ("temperature", "humidity")
+        for period in ("day", "week", "month")
+    }
+    by_language = texts(TRANSLATIONS.glob("*.json"))
+    assert set(by_language) == {"en", "fr"}
+    for language, translated in by_language.items():
+        assert used <= set(translated), language
+        assert set(translated) == set(by_language["en"]), language

@@ -10,66 +10,23 @@
 //
 // "Take control" in the dashboard's menu turns the result into an ordinary dashboard.
 
-const TEXTS = {
-  en: {
-    title: "IoT Lab",
-    lab: "Lab",
-    light: "Light boards",
-    climate: "Climate boards",
-    door: "Door counters",
-    measurement: "Other sensors",
-    shows: "what the board shows",
-    led: "LED",
-    oled: "OLED",
-    lightLevel: "light level",
-    lightHistory: "light",
-    history: "history",
-    statistics: "statistics (5 min)",
-    meanTemperature: { day: "Mean temperature today", week: "Mean temperature this week", month: "Mean temperature this month" },
-    meanHumidity: { day: "Mean humidity today", week: "Mean humidity this week", month: "Mean humidity this month" },
-    occupancy: "occupancy",
-    passages: "passages",
-    alerts: "Alerts",
-    connectivity: "Board connectivity",
-    noArea: "No area",
-    empty: "No IoT Lab board yet: flash a board with the IoT Lab firmware and it shows up here.",
-    description: "Your IoT Lab boards: light, climate, door counters, alerts and connectivity, kept up to date by itself.",
-  },
-  fr: {
-    title: "IoT Lab",
-    lab: "Labo",
-    light: "Cartes lumière",
-    climate: "Cartes climat",
-    door: "Compteurs de porte",
-    measurement: "Autres capteurs",
-    shows: "ce que la carte affiche",
-    led: "LED",
-    oled: "OLED",
-    lightLevel: "niveau de lumière",
-    lightHistory: "lumière",
-    history: "historique",
-    statistics: "statistiques (5 min)",
-    meanTemperature: { day: "Température moyenne du jour", week: "Température moyenne de la semaine", month: "Température moyenne du mois" },
-    meanHumidity: { day: "Humidité moyenne du jour", week: "Humidité moyenne de la semaine", month: "Humidité moyenne du mois" },
-    occupancy: "occupation",
-    passages: "passages",
-    alerts: "Alertes",
-    connectivity: "Connexion des cartes",
-    noArea: "Sans pièce",
-    empty: "Pas encore de carte IoT Lab : flashez une carte avec le firmware IoT Lab et elle apparaîtra ici.",
-    description: "Vos cartes IoT Lab : lumière, climat, compteurs de porte, alertes et connexion, à jour toutes seules.",
-  },
-};
-
-const KINDS = ["light", "climate", "door", "measurement"];
-// The entity that makes a board of each kind, in the order boards are shown.
-const KIND_OF_ROLE = { light_level: "light", temperature: "climate", humidity: "climate", occupancy: "door", measurement: "measurement" };
-// Entities without a translation key are named after their device class.
-const ROLE_OF_DEVICE_CLASS = { temperature: "temperature", humidity: "humidity", connectivity: "connectivity" };
+// IOT_LAB is put before this code by the integration (dashboard.py) as it serves it:
+// `contract` says which entity roles (translation keys, or device classes of entities
+// named after them) make each kind of board and go on which card, taken from the entity
+// descriptions; `texts` are the translations' dashboard texts, by language.
+const { contract: C, texts: TEXTS } = IOT_LAB;
+const KINDS = C.kinds;
+const ALERTS = new Set(C.alerts);
+const PRESENCE = C.presence;
 
 function texts(hass) {
   const language = (hass.locale && hass.locale.language) || hass.language || "en";
   return TEXTS[language.split("-")[0]] || TEXTS.en;
+}
+
+// The role of an entity on its device: its translation key, else its device class.
+function roleOf(entry, state) {
+  return entry.translation_key || (state && state.attributes.device_class) || null;
 }
 
 // Every IoT Lab device with its entities by role (led, oled, temperature...).
@@ -77,10 +34,7 @@ function iotLabBoards(hass) {
   const boards = new Map();
   for (const entry of Object.values(hass.entities || {})) {
     if (entry.platform !== "iot_lab" || !entry.device_id || entry.hidden) continue;
-    const state = hass.states[entry.entity_id];
-    const role =
-      entry.translation_key ||
-      (state && ROLE_OF_DEVICE_CLASS[state.attributes.device_class]);
+    const role = roleOf(entry, hass.states[entry.entity_id]);
     if (!role) continue;
     if (!boards.has(entry.device_id)) {
       const device = (hass.devices || {})[entry.device_id] || {};
@@ -94,7 +48,7 @@ function iotLabBoards(hass) {
   }
   for (const board of boards.values()) {
     const roles = Object.keys(board.roles);
-    board.kind = KINDS.find((kind) => roles.some((role) => KIND_OF_ROLE[role] === kind)) || null;
+    board.kind = KINDS.find((kind) => roles.some((role) => C.kind_of_role[role] === kind)) || null;
   }
   return [...boards.values()]
     .filter((board) => board.kind)
@@ -107,53 +61,61 @@ function present(board, roles) {
 
 function lightCards(board, t) {
   const r = board.roles;
+  const level = r[C.light.level];
   const cards = [
-    { type: "gauge", entity: r.light_level, name: `${board.name}: ${t.lightLevel}`, min: 0, max: 100, severity: { green: 40, yellow: 15, red: 0 } },
-    { type: "entities", title: board.name, entities: present(board, ["led", "oled", "light_raw", "calibration_dark", "calibration_bright", "connectivity", "last_heard"]) },
+    { type: "gauge", entity: level, name: `${board.name}: ${t.light_level}`, min: 0, max: 100, severity: { green: 40, yellow: 15, red: 0 } },
+    { type: "entities", title: board.name, entities: present(board, C.light.details) },
   ];
   const shows = [];
-  if (r.led) shows.push({ entity: r.led, name: t.led });
-  if (r.oled) shows.push({ entity: r.oled, name: t.oled });
+  if (r[C.light.led]) shows.push({ entity: r[C.light.led], name: t.led });
+  if (r[C.light.oled]) shows.push({ entity: r[C.light.oled], name: t.oled });
   if (shows.length) cards.push({ type: "glance", title: `${board.name}: ${t.shows}`, columns: 2, entities: shows });
-  cards.push({ type: "history-graph", title: `${board.name}: ${t.lightHistory}`, hours_to_show: 3, entities: [r.light_level] });
+  cards.push({ type: "history-graph", title: `${board.name}: ${t.light_history}`, hours_to_show: 3, entities: [level] });
   return cards;
 }
 
 function climateCards(board, t, period) {
-  const both = present(board, ["temperature", "humidity"]);
+  const temperature = board.roles[C.climate.temperature];
+  const humidity = board.roles[C.climate.humidity];
+  const both = [temperature, humidity].filter(Boolean);
   const cards = [
-    { type: "glance", title: board.name, entities: present(board, ["temperature", "humidity", "connectivity", "last_heard"]) },
+    { type: "glance", title: board.name, entities: present(board, C.climate.glance) },
     { type: "history-graph", title: `${board.name}: ${t.history}`, hours_to_show: 6, entities: both },
     { type: "statistics-graph", title: `${board.name}: ${t.statistics}`, entities: both, period: "5minute", days_to_show: 1, stat_types: ["mean", "min", "max"], chart_type: "line" },
   ];
   const means = [];
-  if (board.roles.temperature) means.push({ type: "statistic", entity: board.roles.temperature, name: t.meanTemperature[period], period: { calendar: { period } }, stat_type: "mean" });
-  if (board.roles.humidity) means.push({ type: "statistic", entity: board.roles.humidity, name: t.meanHumidity[period], period: { calendar: { period } }, stat_type: "mean" });
+  if (temperature) means.push({ type: "statistic", entity: temperature, name: t[`mean_temperature_${period}`], period: { calendar: { period } }, stat_type: "mean" });
+  if (humidity) means.push({ type: "statistic", entity: humidity, name: t[`mean_humidity_${period}`], period: { calendar: { period } }, stat_type: "mean" });
   cards.push({ type: "horizontal-stack", cards: means });
   return cards;
 }
 
 function doorCards(board, t) {
   const cards = [
-    { type: "entities", title: board.name, entities: present(board, ["entries_today", "exits_today", "occupancy", "peak_occupancy", "lifetime_entries", "lifetime_exits", "reset_occupancy", "connectivity", "last_heard"]) },
-    { type: "history-graph", title: `${board.name}: ${t.occupancy}`, hours_to_show: 6, entities: [board.roles.occupancy] },
+    { type: "entities", title: board.name, entities: present(board, C.door.details) },
+    { type: "history-graph", title: `${board.name}: ${t.occupancy}`, hours_to_show: 6, entities: [board.roles[C.door.occupancy]] },
   ];
-  if (board.roles.passage) cards.push({ type: "logbook", title: `${board.name}: ${t.passages}`, target: { entity_id: [board.roles.passage] }, hours_to_show: 1 });
+  const passage = board.roles[C.door.passage];
+  if (passage) cards.push({ type: "logbook", title: `${board.name}: ${t.passages}`, target: { entity_id: [passage] }, hours_to_show: 1 });
   return cards;
 }
 
+function measurementCard(board) {
+  return { type: "history-graph", title: board.name, hours_to_show: 6, entities: [board.roles[C.measurement.value]] };
+}
+
+// A board's card: a stack of its kind's cards, or a measurement's one graph.
+const BOARD_CARDS = { light: lightCards, climate: climateCards, door: doorCards };
+
 function boardCard(board, t, period) {
-  if (board.kind === "measurement") {
-    return { type: "history-graph", title: board.name, hours_to_show: 6, entities: [board.roles.measurement] };
-  }
-  const cards = { light: lightCards, climate: climateCards, door: doorCards }[board.kind](board, t, period);
-  return { type: "vertical-stack", cards };
+  const cards = BOARD_CARDS[board.kind];
+  return cards ? { type: "vertical-stack", cards: cards(board, t, period) } : measurementCard(board);
 }
 
 function footer(boards, t) {
-  const alerts = boards.flatMap((board) => Object.entries(board.roles).filter(([role]) => role.endsWith("_alert")).map(([, id]) => id));
+  const alerts = boards.flatMap((board) => Object.entries(board.roles).filter(([role]) => ALERTS.has(role)).map(([, id]) => id));
   // Boards with no status topic have no connectivity: when they were last heard from.
-  const connectivity = boards.map((board) => board.roles.connectivity || board.roles.last_heard).filter(Boolean);
+  const connectivity = boards.map((board) => PRESENCE.map((role) => board.roles[role]).find(Boolean)).filter(Boolean);
   const cards = [];
   if (alerts.length) cards.push({ type: "entities", title: t.alerts, state_color: true, entities: alerts });
   if (connectivity.length) cards.push({ type: "glance", title: t.connectivity, entities: connectivity });
@@ -195,7 +157,7 @@ class IotLabDashboardStrategy extends HTMLElement {
         if (!areas.has(key)) areas.set(key, []);
         areas.get(key).push(board);
       }
-      const named = [...areas.entries()].map(([id, list]) => [id ? ((hass.areas || {})[id] || {}).name || id : t.noArea, id || "no-area", list]);
+      const named = [...areas.entries()].map(([id, list]) => [id ? ((hass.areas || {})[id] || {}).name || id : t.no_area, id || "no-area", list]);
       named.sort((a, b) => (a[1] === "no-area") - (b[1] === "no-area") || a[0].localeCompare(b[0]));
       return {
         title: t.title,
