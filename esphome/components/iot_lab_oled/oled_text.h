@@ -1,5 +1,5 @@
 // The OLED text rule of the wire contract (docs/protocol.md, `oled/set`), as the
-// integration applies it (custom_components/iot_lab/parsers.py, `oled_command`): valid
+// integration applies it (the wire contract, iot_lab_wire/payloads.py, `oled_command`): valid
 // UTF-8, at most 64 characters, no control character (U+0000-U+001F, U+007F-U+009F, and the
 // line and paragraph separators U+2028, U+2029). A text the integration refuses, the board
 // refuses too, so the two never disagree on what the screen shows. Plain C++ with no
