@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -12,14 +14,20 @@ from .adopt import async_adopt_legacy
 from .const import (
     CONF_BASE_TOPIC,
     CONF_BRIDGES,
+    CONF_CLOSING,
+    CONF_DAY_START,
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
+    CONF_OCCUPANCY_RESET,
     CONF_OFFLINE_GRACE,
     CONF_SILENCE,
+    DEFAULT_CLOSING,
+    DEFAULT_DAY_START,
     DEFAULT_OFFLINE_GRACE,
     DOMAIN,
     PLATFORMS,
 )
+from .door import OccupancyReset, day_rules
 from .export_schedule import async_start_auto_export, auto_export_on
 from .frontend import async_register_strategy
 from .hub import IotLabConfigEntry, IotLabHub
@@ -56,6 +64,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotLabConfigEntry) -> bo
         LegacyTopics.from_options(entry.options.get(CONF_LEGACY_TOPICS, {})),
         bridges=entry.options.get(CONF_BRIDGES),
         silence=entry.options.get(CONF_SILENCE),
+        day=day_rules(
+            entry.options.get(CONF_DAY_START, DEFAULT_DAY_START),
+            entry.options.get(CONF_OCCUPANCY_RESET, OccupancyReset.DAY_START),
+        ),
+        closing=time.fromisoformat(entry.options.get(CONF_CLOSING, DEFAULT_CLOSING)),
     )
     entry.runtime_data = hub
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

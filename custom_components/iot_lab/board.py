@@ -18,6 +18,7 @@ from .iot_lab_wire import (
     LightReading,
     Measurement,
     OledEcho,
+    SettingsEcho,
     TemperatureReading,
     Totals,
 )
@@ -30,6 +31,7 @@ from .state import (
     MeasurementState,
     Part,
     RefusedError,
+    SettingsState,
     StatusState,
 )
 
@@ -64,6 +66,7 @@ class Board:
         "offline_alert",
         "on_alert",
         "on_change",
+        "settings",
         "status",
         "thresholds",
     )
@@ -79,6 +82,7 @@ class Board:
         self.echo = EchoState()
         self.door = DoorState()
         self.measurement = MeasurementState()
+        self.settings = SettingsState()
         self.thresholds = {kind: ThresholdAlert(spec) for kind, spec in SPECS.items()}
         self.offline_alert = OfflineAlert()
         self._listeners: dict[Part, list[Listener]] | None = None
@@ -135,6 +139,8 @@ class Board:
                     changes = self.measurement.take(
                         message, fixed=self.info is not None
                     )
+                case SettingsEcho():
+                    changes = self.settings.take(message)
         except RefusedError as err:
             return str(err)
         self.async_changed(changes)

@@ -18,9 +18,11 @@ PLATFORMS: Final = [
     Platform.BUTTON,
     Platform.EVENT,
     Platform.NUMBER,
+    Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
     Platform.TEXT,
+    Platform.UPDATE,
 ]
 
 SIGNAL_BOARD_ANNOUNCED: Final = "iot_lab_board_announced_{}"
@@ -34,6 +36,10 @@ CONF_LEGACY: Final = "legacy"
 CONF_LEGACY_TOPICS: Final = "legacy_topics"
 CONF_OPENING: Final = "opening_time"
 CONF_CLOSING: Final = "closing_time"
+CONF_DAY_START: Final = "day_start"
+"""When today's figures start over: midnight, or a time of day."""
+CONF_OCCUPANCY_RESET: Final = "occupancy_reset"
+"""What occupancy does when a day ends (door.OccupancyReset)."""
 CONF_AUTO_EXPORT: Final = "auto_export"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
 CONF_OFFLINE_GRACE: Final = "offline_grace"
@@ -60,6 +66,7 @@ every board not listed under another bridge. No bridge: boards reach the broker 
 DEFAULT_OFFLINE_GRACE: Final = 2
 DEFAULT_OPENING: Final = "08:00:00"
 DEFAULT_CLOSING: Final = "19:00:00"
+DEFAULT_DAY_START: Final = "00:00:00"
 
 ALERT_EVENT: Final = "iot_lab_alert"
 """Fired each time an alert opens or resolves."""

@@ -50,8 +50,10 @@ async def async_get_config_entry_diagnostics(
                 "led": board.echo.led,
                 "oled": board.echo.oled,
                 "counter": asdict(totals) if (totals := board.door.totals) else None,
+                "settings": board.settings.values,
                 "entities": sorted(board.entity_keys),
             }
             for board in hub.boards.values()
         },
+        "day": {"start": hub.day.start.isoformat(), "occupancy": hub.day.occupancy},
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, Final, Self
 
 from .iot_lab_wire import (
@@ -28,6 +29,39 @@ HISTORY_DAYS: Final = 31
 """Days of 30-minute figures kept for the CSV export."""
 MAX_SEEN_PERIODS: Final = 1000
 """CSV lines remembered to refuse a replay (about three weeks of 30-minute lines)."""
+
+
+class OccupancyReset(StrEnum):
+    """What happens to occupancy when a day ends (an option)."""
+
+    DAY_START = "day_start"
+    """Set to zero when the next day starts (midnight by default)."""
+    KEEP = "keep"
+    """Kept: people still inside count toward the next day."""
+    CLOSING = "closing"
+    """Set to zero at closing time, what a library wants; kept at the day's start."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayRules:
+    """When today's figures start over, and what occupancy does then (the options)."""
+
+    start: time = time(0)
+    occupancy: OccupancyReset = OccupancyReset.DAY_START
+
+    def day_of(self, moment: datetime) -> date:
+        """The day a moment counts toward: before `start`, the day before."""
+        offset = timedelta(hours=self.start.hour, minutes=self.start.minute)
+        return (moment - offset).date()
+
+
+EVERY_MIDNIGHT: Final = DayRules()
+"""The default: a day from midnight to midnight, occupancy zero when it starts."""
+
+
+def day_rules(start: str, occupancy: str) -> DayRules:
+    """The rules from the options' text (`HH:MM:SS`, an `OccupancyReset` value)."""
+    return DayRules(time.fromisoformat(start), OccupancyReset(occupancy))
 
 
 def period_start(moment: datetime) -> str:
@@ -60,6 +94,10 @@ class DoorCount:
     """Entries and exits per day (ISO date) and 30-minute period (`HH:MM` start)."""
     seen_periods: list[str] = field(default_factory=list)
     """Periods already counted from CSV lines, oldest first."""
+    unmatched_exits: int = 0
+    """Exits that found nobody inside (occupancy never goes below zero): miscounts."""
+    rules: DayRules = DayRules()
+    """The entry's day rules (options, not stored)."""
 
     def count_totals(self, totals: CounterTotals, now: datetime) -> bool:
         """Count what the totals add since the last ones; return True if anything changed.
@@ -70,7 +108,7 @@ class DoorCount:
         new base and count nothing, since what lies between was counted already. Totals
         equal to the last ones (QoS 1 redelivery, retained replay) add nothing.
         """
-        self.roll_over(now.date())
+        self.roll_over(self.rules.day_of(now))
         restarted = totals.boot != self.boot
         rebased = restarted or (
             totals.entries < self.board_entries or totals.exits < self.board_exits
@@ -98,7 +136,7 @@ class DoorCount:
 
     def count_passage(self, passage: Passage, now: datetime) -> None:
         """Count one passage at once, ahead of the totals that will confirm it."""
-        self.roll_over(now.date())
+        self.roll_over(self.rules.day_of(now))
         if passage is Passage.IN:
             self.live_entries += 1
             self._count_today(1, 0, now)
@@ -121,23 +159,29 @@ class DoorCount:
             return False
         self.seen_periods.append(key)
         del self.seen_periods[:-MAX_SEEN_PERIODS]
-        self.roll_over(now.date())
+        self.roll_over(self.rules.day_of(now))
         self.lifetime_entries += entries
         self.lifetime_exits += exits
         start = period_end - timedelta(seconds=1)
-        if start.date() == self.day:
+        if self.rules.day_of(start) == self.day:
             self._count_today(entries, exits, start)
         else:
             self._add_history(start, entries, exits)
         return True
 
     def roll_over(self, today: date) -> bool:
-        """Start a new day at local midnight; return True if the day changed."""
+        """Start a new day (at the rules' start); return True if the day changed.
+
+        Occupancy is kept unless the rules set it to zero when a day starts; the peak
+        starts again from it.
+        """
         if today == self.day:
             return False
         self.day = today
         self.entries_today = self.exits_today = 0
-        self.occupancy = self.peak_occupancy = 0
+        if self.rules.occupancy is OccupancyReset.DAY_START:
+            self.occupancy = 0
+        self.peak_occupancy = self.occupancy
         oldest = (today - timedelta(days=HISTORY_DAYS)).isoformat()
         for day in [day for day in self.history if day < oldest]:
             del self.history[day]
@@ -161,7 +205,7 @@ class DoorCount:
         return rows
 
     def _add_history(self, moment: datetime, entries: int, exits: int) -> None:
-        day = self.history.setdefault(moment.date().isoformat(), {})
+        day = self.history.setdefault(self.rules.day_of(moment).isoformat(), {})
         figures = day.setdefault(period_start(moment), [0, 0])
         figures[0] = max(0, figures[0] + entries)
         figures[1] = max(0, figures[1] + exits)
@@ -173,6 +217,7 @@ class DoorCount:
     def as_dict(self) -> dict[str, Any]:
         """Serialise for Home Assistant's storage."""
         data = asdict(self)
+        del data["rules"]
         data["day"] = self.day.isoformat()
         data["last_passage"] = self.last_passage and str(self.last_passage)
         return data
@@ -180,7 +225,7 @@ class DoorCount:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         """Rebuild from storage; unknown keys (older or newer versions) are ignored."""
-        known = {field.name for field in fields(cls)}
+        known = {field.name for field in fields(cls)} - {"rules"}
         values = {key: value for key, value in data.items() if key in known}
         values["day"] = date.fromisoformat(values["day"])
         if values.get("last_passage") is not None:
@@ -193,6 +238,8 @@ class DoorCount:
         self.exits_today = max(0, self.exits_today + exits)
         self.occupancy = max(0, self.occupancy + entries)
         self.peak_occupancy = max(self.peak_occupancy, self.occupancy)
+        if exits > self.occupancy:
+            self.unmatched_exits += exits - self.occupancy
         self.occupancy = max(0, self.occupancy - exits)
 
 
@@ -206,11 +253,13 @@ class DoorState:
     totals: CounterTotals | None = None
     csv_line: CsvLine | None = None
     """Last line of an HTTP counter: its text fields name the CSV export."""
+    rules: DayRules = DayRules()
 
     def restore(self, count: DoorCount, now: datetime) -> None:
         """Take back the stored figures at start-up (no entity listens yet)."""
         self.count = count
-        count.roll_over(now.date())
+        count.rules = self.rules
+        count.roll_over(self.rules.day_of(now))
 
     def take(self, message: DoorMessage | CsvLine, now: datetime) -> Changes:
         """Totals count what they add, a passage at once, a CSV line its period once."""
@@ -231,8 +280,8 @@ class DoorState:
                 return (Part.COUNT,)
 
     def roll_over(self, now: datetime) -> Changes:
-        """Local midnight: today's figures start again, even when no one passes."""
-        if self.count is not None and self.count.roll_over(now.date()):
+        """A day starts: today's figures start again, even when no one passes."""
+        if self.count is not None and self.count.roll_over(self.rules.day_of(now)):
             return (Part.COUNT,)
         return NOTHING
 
@@ -245,5 +294,5 @@ class DoorState:
 
     def _count(self, now: datetime) -> DoorCount:
         if self.count is None:
-            self.count = DoorCount(day=now.date())
+            self.count = DoorCount(day=self.rules.day_of(now), rules=self.rules)
         return self.count

@@ -30,6 +30,8 @@ class IotLabEntityDescription(EntityDescription):
     """What the entity follows on its board (its availability always)."""
     available_offline: bool = False
     """Stays available while the board is away: saying so is its job."""
+    when: Callable[[Board], bool] | None = None
+    """...and only on boards for which this is true (e.g. whose firmware has settings)."""
 
 
 class IotLabEntity(Entity):
@@ -149,8 +151,10 @@ class _BoardEntities[DescriptionT: IotLabEntityDescription]:
 def wanted(description: IotLabEntityDescription, board: Board) -> bool:
     """The board announces the description's capability, and not its `unless`."""
     return (
-        description.capability is None or description.capability in board.capabilities
-    ) and description.unless not in board.capabilities
+        (description.capability is None or description.capability in board.capabilities)
+        and description.unless not in board.capabilities
+        and (description.when is None or description.when(board))
+    )
 
 
 def _async_remove_unwanted(

@@ -50,7 +50,8 @@ def async_start_auto_export(
             if Capability.COUNTER in board.capabilities
         ]
         try:
-            await async_export_and_upload(hass, entry, counters, now.date())
+            day = hub.day.day_of(now)
+            await async_export_and_upload(hass, entry, counters, day)
         except HomeAssistantError as err:
             LOGGER.error("Automatic export of %s failed: %s", entry.title, err)
 

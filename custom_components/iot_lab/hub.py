@@ -9,6 +9,7 @@ live in their own modules; the hub only calls them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import time
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
@@ -27,6 +28,7 @@ from .const import (
     SIGNAL_BOARD_ANNOUNCED,
 )
 from .devices import BoardDevices
+from .door import EVERY_MIDNIGHT, DayRules
 from .droplog import DropLog
 from .iot_lab_wire import (
     DEFAULT_TOPICS,
@@ -63,6 +65,8 @@ class IotLabHub:
         *,
         bridges: Mapping[str, Iterable[str]] | None = None,
         silence: Mapping[str, float] | None = None,
+        day: DayRules = EVERY_MIDNIGHT,
+        closing: time = time(19),
     ) -> None:
         """Prepare the hub; nothing is subscribed before `async_start`.
 
@@ -71,9 +75,13 @@ class IotLabHub:
         `bridges`: notification topics of site brokers' bridges, and the boards behind
         each (none listed: every other board).
         `silence`: minutes a board with no status topic may stay silent, by kind.
+        `day`: when a day's figures start, and what occupancy does then; `closing`:
+        when the building empties, for the rules that say so.
         """
         self.hass = hass
         self.legacy_topics = legacy_topics
+        self.day = day
+        self._closing = closing
         self.entry_id = entry_id
         self.base_topic = base_topic
         self.boards: dict[str, Board] = {}
@@ -99,7 +107,7 @@ class IotLabHub:
     async def async_start(self) -> None:
         """Restore the counters and alerts, subscribe to `<base>/#`, follow the broker."""
         await self.store.async_restore(self.board)
-        self._unsubscribers.append(self.store.async_track_midnight())
+        self._unsubscribers.append(self.store.async_track_days(self.day, self._closing))
         self._unsubscribers.append(
             await mqtt.async_subscribe(
                 self.hass,
@@ -180,6 +188,7 @@ class IotLabHub:
                 info.firmware,
             )
         board.info = info
+        board.async_changed((Part.INFO,))
         self.devices.async_update(info)
         async_dispatcher_send(self.hass, self._signal, board)
         return board
@@ -215,6 +224,7 @@ class IotLabHub:
             return None
         self._pending += 1
         board = self.boards[board_id] = Board(board_id)
+        board.door.rules = self.day
         board.on_change = self._async_board_changed
         board.on_alert = self._async_alert
         return board

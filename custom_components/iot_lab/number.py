@@ -1,4 +1,4 @@
-"""Number entities of IoT Lab boards: light calibration points and alert limits."""
+"""Number entities of IoT Lab boards: calibration, alert limits, settings boards keep."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.number import (
+    NumberEntity,
     NumberEntityDescription,
     NumberMode,
     RestoreNumber,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfTemperature,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -21,8 +27,10 @@ from .hub import IotLabConfigEntry
 from .iot_lab_wire import (
     LIGHT_MAX,
     LIGHT_MIN,
+    SETTINGS,
     Capability,
 )
+from .setting import IotLabSettingDescription, IotLabSettingEntity, setting_fields
 from .state import Changes, LightState, Part
 
 PARALLEL_UPDATES = 0
@@ -97,6 +105,35 @@ NUMBERS: tuple[IotLabNumberEntityDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class IotLabSettingNumberDescription(NumberEntityDescription, IotLabSettingDescription):
+    """A setting the board keeps that is a number, within the contract's bounds."""
+
+
+_SETTING_UNITS: dict[str, tuple[str, float]] = {
+    "gap_ms": (UnitOfTime.MILLISECONDS, 10),
+    "light_delta": (PERCENTAGE, 0.5),
+    "light_heartbeat_s": (UnitOfTime.SECONDS, 1),
+    "light_sample_ms": (UnitOfTime.MILLISECONDS, 100),
+    "temperature_delta": (UnitOfTemperature.CELSIUS, 0.1),
+    "humidity_delta": (PERCENTAGE, 0.5),
+    "climate_heartbeat_s": (UnitOfTime.SECONDS, 1),
+}
+"""Each number setting's unit and step."""
+
+SETTING_NUMBERS: tuple[IotLabSettingNumberDescription, ...] = tuple(
+    IotLabSettingNumberDescription(
+        **setting_fields(key),
+        mode=NumberMode.BOX,
+        native_min_value=SETTINGS[key].minimum,
+        native_max_value=SETTINGS[key].maximum,
+        native_step=step,
+        native_unit_of_measurement=unit,
+    )
+    for key, (unit, step) in _SETTING_UNITS.items()
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: IotLabConfigEntry,
@@ -104,6 +141,9 @@ async def async_setup_entry(
 ) -> None:
     """Add settings for every board that announces a matching capability."""
     async_setup_board_entities(entry, async_add_entities, NUMBERS, IotLabNumber)
+    async_setup_board_entities(
+        entry, async_add_entities, SETTING_NUMBERS, IotLabSettingNumber
+    )
 
 
 class IotLabNumber(IotLabEntity, RestoreNumber):
@@ -127,3 +167,22 @@ class IotLabNumber(IotLabEntity, RestoreNumber):
         """Store the new setting; dependent entities and alerts follow."""
         self.entity_description.set_fn(self.board, value)
         self.async_write_ha_state()
+
+
+class IotLabSettingNumber(IotLabSettingEntity, NumberEntity):
+    """The value the board says it keeps."""
+
+    entity_description: IotLabSettingNumberDescription
+
+    @property
+    def native_value(self) -> float | None:
+        """The board's echo."""
+        value = self.setting
+        return None if isinstance(value, bool | str) else value
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Ask the board to keep `value` (whole numbers where the setting is one)."""
+        key = self.entity_description.key
+        await self.async_send_setting(
+            int(value) if SETTINGS[key].kind is int else value
+        )

@@ -115,6 +115,18 @@ SENSORS += (
         "lifetime_exits", lambda c: c.lifetime_exits, SensorStateClass.TOTAL_INCREASING
     ),
     IotLabSensorEntityDescription(
+        key="unmatched_exits",
+        translation_key="unmatched_exits",
+        capability=Capability.COUNTER,
+        parts=(Part.COUNT,),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        # Occupancy never goes below zero: the exits it could not take are kept here.
+        value_fn=lambda board: (
+            None if (c := board.door.count) is None else c.unmatched_exits
+        ),
+    ),
+    IotLabSensorEntityDescription(
         key="last_heard",
         translation_key="last_heard",
         capability=LegacyCapability.LAST_HEARD,

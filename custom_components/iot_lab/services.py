@@ -46,8 +46,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 async def _async_export_counts(call: ServiceCall) -> ServiceResponse:
-    """Write the chosen counters' CSV files for a day (today by default)."""
-    day: date = call.data.get(ATTR_DATE) or dt_util.now().date()
+    """Write the chosen counters' CSV files for a day (by default each entry's today)."""
+    now = dt_util.now()
+    chosen: date | None = call.data.get(ATTR_DATE)
     targets: dict[str, tuple[IotLabConfigEntry, list[Board]]] = {}
     for device_id in call.data[ATTR_DEVICE_ID]:
         entry, board = _counter_of_device(call.hass, device_id)
@@ -55,7 +56,9 @@ async def _async_export_counts(call: ServiceCall) -> ServiceResponse:
     files: list[JsonValueType] = [
         str(path)
         for entry, boards in targets.values()
-        for path in await async_export_and_upload(call.hass, entry, boards, day)
+        for path in await async_export_and_upload(
+            call.hass, entry, boards, chosen or entry.runtime_data.day.day_of(now)
+        )
     ]
     return {"files": files}
 

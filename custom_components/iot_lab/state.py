@@ -23,6 +23,8 @@ from .iot_lab_wire import (
     LightReading,
     Measurement,
     OledEcho,
+    Settings,
+    SettingsEcho,
     TemperatureReading,
     light_level,
 )
@@ -50,6 +52,9 @@ class Part(StrEnum):
     PASSAGE = "passage"
     MEASUREMENT = "measurement"
     ALERT = "alert"
+    SETTINGS = "settings"
+    INFO = "info"
+    """The board's announce (model, firmware version)."""
 
 
 type Changes = tuple[Part, ...]
@@ -185,3 +190,17 @@ class MeasurementState:
             return NOTHING
         self.value = reading.value
         return (Part.MEASUREMENT,)
+
+
+@dataclass(slots=True)
+class SettingsState:
+    """What the board says it keeps (its retained echo); None before the first echo."""
+
+    values: Settings | None = None
+
+    def take(self, message: SettingsEcho) -> Changes:
+        """The board's settings as it applied them."""
+        if message.settings == self.values:
+            return NOTHING
+        self.values = message.settings
+        return (Part.SETTINGS,)

@@ -7,7 +7,7 @@ at local midnight, when today's figures start again.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from .board import Board
 from .const import DOMAIN
-from .door import DoorCount
+from .door import DayRules, DoorCount, OccupancyReset
 from .upload import UploadQueue
 
 STORAGE_VERSION: Final = 1
@@ -57,11 +57,37 @@ class BoardStore:
                 for kind, alert in restored.alerts.items():
                     alert.restore(alerts.get(kind, {}))
 
-    def async_track_midnight(self) -> Callable[[], None]:
-        """Reset today's figures at local midnight; return the function that stops it."""
-        return async_track_time_change(
-            self.hass, self._async_new_day, hour=0, minute=0, second=0
-        )
+    def async_track_days(self, rules: DayRules, closing: time) -> Callable[[], None]:
+        """Start each day at the rules' start; empty the building at `closing` if asked.
+
+        Returns the function that stops both.
+        """
+        start = rules.start
+        stops = [
+            async_track_time_change(
+                self.hass,
+                self._async_new_day,
+                hour=start.hour,
+                minute=start.minute,
+                second=start.second,
+            )
+        ]
+        if rules.occupancy is OccupancyReset.CLOSING:
+            stops.append(
+                async_track_time_change(
+                    self.hass,
+                    self._async_closing,
+                    hour=closing.hour,
+                    minute=closing.minute,
+                    second=closing.second,
+                )
+            )
+
+        def stop() -> None:
+            for each in stops:
+                each()
+
+        return stop
 
     @callback
     def async_schedule_save(self) -> None:
@@ -76,6 +102,11 @@ class BoardStore:
     def _async_new_day(self, now: datetime) -> None:
         for board in self._boards.values():
             board.async_changed(board.door.roll_over(now))
+
+    @callback
+    def _async_closing(self, _now: datetime) -> None:
+        for board in self._boards.values():
+            board.async_changed(board.door.reset_occupancy())
 
     def _data(self) -> dict[str, Any]:
         boards = self._boards.values()

@@ -1,4 +1,4 @@
-"""Switches of IoT Lab boards: the LED."""
+"""Switches of IoT Lab boards: the LED, and a door counter's swapped directions."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from .iot_lab_wire import (
     esp32_led_command,
     led_command,
 )
+from .setting import IotLabSettingDescription, IotLabSettingEntity, setting_fields
 from .state import Part
 
 PARALLEL_UPDATES = 0
@@ -61,12 +62,25 @@ ASSUMED_SWITCHES: tuple[IotLabSwitchEntityDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class IotLabSettingSwitchDescription(SwitchEntityDescription, IotLabSettingDescription):
+    """A setting the board keeps that is on or off."""
+
+
+SETTING_SWITCHES: tuple[IotLabSettingSwitchDescription, ...] = (
+    IotLabSettingSwitchDescription(**setting_fields("swap")),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: IotLabConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add switches for every board that announces a matching capability."""
+    async_setup_board_entities(
+        entry, async_add_entities, SETTING_SWITCHES, IotLabSettingSwitch
+    )
     async_setup_board_entities(entry, async_add_entities, SWITCHES, IotLabSwitch)
     async_setup_board_entities(
         entry, async_add_entities, ASSUMED_SWITCHES, IotLabAssumedSwitch
@@ -123,3 +137,23 @@ class IotLabAssumedSwitch(IotLabSwitch, RestoreEntity):
         """The board echoes nothing: its state is the command, as if it had echoed it."""
         echo = LedEcho(board_id=self.board.board_id, kind="assumed_led", on=on)
         self.board.take(echo, dt_util.now())
+
+
+class IotLabSettingSwitch(IotLabSettingEntity, SwitchEntity):
+    """On or off as the board says it keeps it."""
+
+    entity_description: IotLabSettingSwitchDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """The board's echo."""
+        value = self.setting
+        return value if isinstance(value, bool) else None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Ask the board to keep it on."""
+        await self.async_send_setting(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Ask the board to keep it off."""
+        await self.async_send_setting(False)

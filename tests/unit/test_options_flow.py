@@ -17,8 +17,10 @@ from custom_components.iot_lab.const import (
     CONF_AUTO_EXPORT,
     CONF_CLOSING,
     CONF_CSV_COUNTERS,
+    CONF_DAY_START,
     CONF_LEGACY,
     CONF_LEGACY_TOPICS,
+    CONF_OCCUPANCY_RESET,
     CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_PRIVATE_KEY,
@@ -53,6 +55,8 @@ async def test_settings(
         CONF_AUTO_EXPORT: True,
         CONF_WEBHOOK_LOCAL_ONLY: True,
         CONF_OFFLINE_GRACE: 5,
+        CONF_DAY_START: "04:00:00",
+        CONF_OCCUPANCY_RESET: "closing",
     }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], values

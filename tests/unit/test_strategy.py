@@ -23,6 +23,7 @@ from custom_components.iot_lab.dashboard import (
     texts,
 )
 from custom_components.iot_lab.frontend import STRATEGY_FILE, build_module
+from custom_components.iot_lab.iot_lab_wire import SETTINGS
 
 RUNNER = Path(__file__).with_name("strategy_run.mjs")
 BOARDS = {
@@ -269,3 +270,11 @@ def test_every_text_the_script_uses_is_translated() -> None:
     for language, translated in by_language.items():
         assert used <= set(translated), language
         assert set(translated) == set(by_language["en"]), language
+
+
+def test_settings_stay_on_the_device_page() -> None:
+    """A board's settings (config entities) are on its device page, not the dashboard."""
+    known = contract()
+    placed = json.dumps(known)
+    for key in SETTINGS:
+        assert f'"{key}"' not in placed, key

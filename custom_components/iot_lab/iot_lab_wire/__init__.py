@@ -5,6 +5,7 @@ and the benchmarks hold boards to the very rules the integration applies. Import
 `iot_lab_wire` outside Home Assistant (the repository installs this folder under that
 name) and as `.iot_lab_wire` inside the integration; import from here, never from its
 modules: `payloads` (primitives and plain channels), `json_payloads` (announce, totals),
+`settings` (what a board keeps, changed from Home Assistant),
 `messages`, `topics` (ids, topics, `decode_message`), `csvline` and `legacy` (older
 firmware).
 """
@@ -69,6 +70,7 @@ from .messages import (
     Message,
     OledEcho,
     Refusal,
+    SettingsEcho,
     Status,
     TemperatureReading,
     Totals,
@@ -109,6 +111,15 @@ from .payloads import (
     parse_temperature,
     shorten,
     validate_topic,
+)
+from .settings import (
+    MOUNTINGS,
+    SETTINGS,
+    Settings,
+    SettingSpec,
+    check_settings,
+    parse_settings,
+    settings_payload,
 )
 from .topics import (
     BOARD_ID_PATTERN,
@@ -154,12 +165,14 @@ __all__ = [
     "LIGHT_MIN",
     "MAX_CSV_BODY",
     "MAX_PAYLOAD_BYTES",
+    "MOUNTINGS",
     "OLED_MAX_CHARS",
     "PAYLOAD_OFF",
     "PAYLOAD_OFFLINE",
     "PAYLOAD_ON",
     "PAYLOAD_ONLINE",
     "POLYSOURCE_TOPIC",
+    "SETTINGS",
     "TEMPERATURE_MAX",
     "TEMPERATURE_MIN",
     "Announce",
@@ -187,6 +200,9 @@ __all__ = [
     "Payload",
     "ProtocolError",
     "Refusal",
+    "SettingSpec",
+    "Settings",
+    "SettingsEcho",
     "Silent",
     "Status",
     "TemperatureReading",
@@ -195,6 +211,7 @@ __all__ = [
     "board_id_of_key",
     "board_key",
     "channel_topic",
+    "check_settings",
     "csv_board_id",
     "csv_board_info",
     "csv_identity",
@@ -224,8 +241,10 @@ __all__ = [
     "parse_number",
     "parse_oled",
     "parse_passage",
+    "parse_settings",
     "parse_status",
     "parse_temperature",
+    "settings_payload",
     "shorten",
     "silent_kind",
     "slugify_board_id",

@@ -34,6 +34,8 @@ class Capability(StrEnum):
     TEMPERATURE = "temperature"
     HUMIDITY = "humidity"
     COUNTER = "counter"
+    SETTINGS = "settings"
+    """Firmware with the settings channel (`config`, `config/set`: `settings.py`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .json_payloads import BoardInfo, CounterTotals
 from .payloads import Passage
+from .settings import Settings
 
 
 @dataclass(slots=True, kw_only=True)
@@ -102,11 +103,23 @@ class OledEcho(Message):
     text: str
 
 
+@dataclass(slots=True, kw_only=True)
+class SettingsEcho(Message):
+    """Every setting the board keeps, as it applied them (retained)."""
+
+    settings: Settings
+
+
 type ClimateMessage = TemperatureReading | HumidityReading
 type DoorMessage = Totals | Crossing
 type EchoMessage = LedEcho | OledEcho
 type BoardMessage = (
-    LightReading | ClimateMessage | Measurement | DoorMessage | EchoMessage
+    LightReading
+    | ClimateMessage
+    | Measurement
+    | DoorMessage
+    | EchoMessage
+    | SettingsEcho
 )
 """What a board's own state takes; the hub keeps `Announce`, `Status`, `Refusal`."""
 type WireMessage = Announce | Status | Refusal | BoardMessage

@@ -22,6 +22,7 @@ from .messages import (
     LightReading,
     OledEcho,
     Refusal,
+    SettingsEcho,
     Status,
     TemperatureReading,
     Totals,
@@ -42,6 +43,7 @@ from .payloads import (
     shorten,
     validate_topic,
 )
+from .settings import parse_settings
 
 DEFAULT_BASE_TOPIC: Final = "iot_lab"
 
@@ -65,6 +67,7 @@ class Channel(StrEnum):
     PASSAGE = "passage"
     LED = "led"
     OLED = "oled"
+    CONFIG = "config"
 
 
 class Command(StrEnum):
@@ -72,6 +75,7 @@ class Command(StrEnum):
 
     LED = "led/set"
     OLED = "oled/set"
+    CONFIG = "config/set"
 
 
 _CHANNELS: Final = {channel.value: channel for channel in Channel}
@@ -240,6 +244,9 @@ _DECODERS: Final[dict[Channel, _Decoder]] = {
     ),
     Channel.OLED: lambda board_id, kind, payload: OledEcho(
         board_id=board_id, kind=kind, text=parse_oled(payload)
+    ),
+    Channel.CONFIG: lambda board_id, kind, payload: SettingsEcho(
+        board_id=board_id, kind=kind, settings=parse_settings(payload)
     ),
 }
 """One decoder per channel: the payload's parser, and the message it gives."""

@@ -5,21 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult
-from homeassistant.helpers.selector import BooleanSelector, TimeSelector
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectSelector,
+    SelectSelectorConfig,
+    TimeSelector,
+)
 import probatio as vol
 
 from ..const import (
     CONF_AUTO_EXPORT,
     CONF_CLOSING,
+    CONF_DAY_START,
     CONF_LEGACY,
+    CONF_OCCUPANCY_RESET,
     CONF_OFFLINE_GRACE,
     CONF_OPENING,
     CONF_SILENCE,
     CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_CLOSING,
+    DEFAULT_DAY_START,
     DEFAULT_OFFLINE_GRACE,
     DEFAULT_OPENING,
 )
+from ..door import OccupancyReset
 from ..export_schedule import auto_export_on
 from ..iot_lab_wire import DEFAULT_SILENCE, Silent
 from .base import OptionsSteps, minutes_selector
@@ -68,6 +77,17 @@ def settings_schema(options: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_CLOSING, default=options.get(CONF_CLOSING, DEFAULT_CLOSING)
             ): TimeSelector(),
+            vol.Required(
+                CONF_DAY_START, default=options.get(CONF_DAY_START, DEFAULT_DAY_START)
+            ): TimeSelector(),
+            vol.Required(
+                CONF_OCCUPANCY_RESET,
+                default=options.get(CONF_OCCUPANCY_RESET, OccupancyReset.DAY_START),
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(OccupancyReset), translation_key=CONF_OCCUPANCY_RESET
+                )
+            ),
             vol.Required(
                 CONF_AUTO_EXPORT, default=auto_export_on(options)
             ): BooleanSelector(),
