@@ -45,6 +45,7 @@ LIGHT_ENTITIES = {
     "binary_sensor.lab_bench_1_connectivity",
     "number.lab_bench_1_light_low_limit",
     "binary_sensor.lab_bench_1_too_dark",
+    "update.lab_bench_1_firmware",
 }
 STAY_AVAILABLE_OFFLINE = {"binary_sensor.lab_bench_1_connectivity"}
 
@@ -94,6 +95,7 @@ async def test_climate_board_gets_only_its_entities(
         "binary_sensor.climate_corner_temperature_too_high",
         "binary_sensor.climate_corner_temperature_too_low",
         "binary_sensor.climate_corner_humidity_too_high",
+        "update.climate_corner_firmware",
     }
 
 
@@ -208,9 +210,10 @@ async def test_boards_announced_together_are_added_in_one_batch(
             )
         await hass.async_block_till_done()
     batches = [len(call.args[1]) for call in add_entities.call_args_list]
-    # Sensors, numbers (limits), binary sensors (connectivity, alerts): 2 + 4 + 3 each.
-    assert sorted(batches) == [3 * 2, 3 * 3, 3 * 4]
-    assert len(_entity_ids(hass, setup_integration)) == 3 * 9
+    # Firmware, sensors, binary sensors (connectivity, alerts), numbers (limits):
+    # 1 + 2 + 3 + 4 each.
+    assert sorted(batches) == [3 * 1, 3 * 2, 3 * 3, 3 * 4]
+    assert len(_entity_ids(hass, setup_integration)) == 3 * 10
 
 
 async def test_removed_entities_stop_listening(

@@ -87,7 +87,7 @@ async def test_two_sites_with_the_same_board_id_stay_apart(
     assert device_a.config_entry_id == site_a.entry_id
     assert device_b.config_entry_id == site_b.entry_id
     ids_a, ids_b = _unique_ids(hass, site_a), _unique_ids(hass, site_b)
-    assert len(ids_a) == len(ids_b) == 9
+    assert len(ids_a) == len(ids_b) == 10
     assert ids_a["site_a/lab-1_light_raw"] == "sensor.lab_bench_1_light_raw"
     assert ids_b["site_b/lab-1_light_raw"] == "sensor.lab_bench_1_light_raw_2"
     # A reading of one site moves that site's entity only.
@@ -128,7 +128,7 @@ async def test_removing_one_sites_board_or_entry_leaves_the_other_alone(
     assert await hass.config_entries.async_remove(site_b.entry_id)
     await hass.async_block_till_done()
     assert _device(hass, "site_a").config_entry_id == site_a.entry_id
-    assert len(_unique_ids(hass, site_a)) == 9
+    assert len(_unique_ids(hass, site_a)) == 10
     assert not dr.async_get(hass).async_get_devices(
         identifiers={(DOMAIN, "site_b/lab-1")}
     )
@@ -178,7 +178,7 @@ async def test_version_1_registry_keeps_its_entities_and_device(
     assert ids["iot_lab/lab-1_led"] == "switch.lab_bench_1_led"
     await _announce(hass, "iot_lab")
     ids = _unique_ids(hass, entry)
-    assert len(ids) == 9  # the migrated two are reused, nothing is created twice
+    assert len(ids) == 10  # the migrated two are reused, nothing is created twice
     assert not [uid for uid in ids if not uid.startswith("iot_lab/lab-1_")]
     assert hass.states.get("sensor.lab_bench_1_light_raw") is not None
     assert hass.states.get("sensor.lab_bench_1_light_raw_2") is None

@@ -7,6 +7,7 @@ each announced, online and with one reading. `--snapshot-update` rewrites the fi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from unittest.mock import patch
 
@@ -26,6 +27,13 @@ from custom_components.iot_lab.const import PLATFORMS
 
 from .conftest import BASE, load_fixture
 
+
+def _renamed(fixture: str, board_id: str) -> str:
+    """An announce fixture under another board id and name."""
+    info = json.loads(load_fixture(fixture))
+    return json.dumps(info | {"id": board_id, "name": f"{info['name']} {board_id}"})
+
+
 MESSAGES: tuple[tuple[str, str, bool], ...] = (
     (f"{BASE}/lab-1/info", load_fixture("info_light_oled.json"), True),
     (f"{BASE}/lab-1/status", "online", True),
@@ -44,6 +52,13 @@ MESSAGES: tuple[tuple[str, str, bool], ...] = (
     ("dht11/sensor/data", load_fixture("legacy_dht11_data.json"), False),
     ("dht11/status", load_fixture("legacy_dht11_status_online.json"), True),
     ("polysource/capteurs", load_fixture("legacy_polysource.json"), False),
+    # Firmware 1.1.0: the settings the boards keep, as they echo them.
+    (f"{BASE}/lab-2/info", _renamed("info_light_settings.json", "lab-2"), True),
+    (f"{BASE}/lab-2/config", load_fixture("settings_light.json"), True),
+    (f"{BASE}/climate-2/info", load_fixture("info_climate_settings.json"), True),
+    (f"{BASE}/climate-2/config", load_fixture("settings_climate.json"), True),
+    (f"{BASE}/door-2/info", _renamed("info_door_settings.json", "door-2"), True),
+    (f"{BASE}/door-2/config", load_fixture("settings_door.json"), True),
 )
 
 
