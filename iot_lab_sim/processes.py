@@ -257,6 +257,9 @@ class Stack:
             # Every requirement is installed by scripts/setup (the `demo` extra), or
             # scripts/setup-latest for the newest release: no pip at run time.
             [HASS_BIN / "hass", "-c", config_dir, "--log-no-color", "--skip-pip"],
+            # A repository on PYTHONPATH would shadow the config folder's
+            # custom_components: Home Assistant would miss the benchmark's floor.
+            env={"PYTHONPATH": ""},
         )
 
     def start_simulator(
