@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--flash",
         type=Path,
-        help="folder where light boards keep their LED and text across restarts",
+        help="folder where boards keep their settings, and light boards their LED and "
+        "text, across restarts",
     )
     parser.add_argument("--duration", type=float, help="stop after this many seconds")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -115,7 +116,7 @@ def build(args: argparse.Namespace) -> Simulator:
     for board in boards:
         if isinstance(board, LightBoard | ClimateBoard):
             board.previous_firmware = args.previous_firmware
-        if isinstance(board, LightBoard) and args.flash is not None:
+        if args.flash is not None:
             board.boot_from(args.flash / f"{board.info.board_id}.json")
     counters = []
     for spec in args.webhook:

@@ -12,12 +12,13 @@ from iot_lab_wire import (
     Channel,
     Passage,
     ProtocolError,
+    Settings,
     parse_counter,
 )
 
 from .day_curves import arrivals_per_minute
 from .door_flow import DoorFlow
-from .door_rule import DetectedPassage
+from .door_rule import DetectedPassage, Mounting
 from .people import Rng
 from .simulated_board import Publication, SimulatedBoard
 
@@ -37,6 +38,10 @@ class DoorBoard(SimulatedBoard):
     publishes any: it continues their run (same `boot` id) and adds what it counted since
     it booted, so a reboot while nobody listens loses nothing. With no retained totals
     within a few seconds of connecting (`settle`), it starts a run of its own from zero.
+
+    Its settings: `swap` turns every passage it counts the other way (its totals
+    follow), `gap_ms` and `mounting` go to its rule (the simulated beams stay at torso
+    height whatever `mounting` says, as a board set up wrong would see them).
     """
 
     entries: int = 0
@@ -52,18 +57,30 @@ class DoorBoard(SimulatedBoard):
     _flow: DoorFlow | None = field(default=None, init=False, repr=False)
     _origin: datetime = field(default=datetime.min, init=False, repr=False)
 
+    def default_settings(self) -> Settings:
+        """esphome/door-counter.yaml's: the rule's gap and mounting, not swapped."""
+        return {"swap": False, "gap_ms": 500, "mounting": Mounting.TORSO.name.lower()}
+
+    def configure(self, settings: Settings) -> None:
+        """The rule's gap and mounting from now on (`swap` is read as it counts)."""
+        if self._flow is not None:
+            mounting = Mounting[str(settings["mounting"]).upper()]
+            self._flow.configure(int(settings["gap_ms"]), mounting)
+
     @property
     def command_topics(self) -> list[str]:
-        """Its own retained totals, read back once after booting."""
-        return [self.topic(Channel.COUNTER)]
+        """Its own retained totals, read back once after booting; its settings."""
+        return [self.topic(Channel.COUNTER), *super().command_topics]
 
     def state(self) -> list[Publication]:
-        """Retained totals, once the board knows which run it continues."""
-        return [self._totals()] if self.restored else []
+        """Its settings; retained totals, once it knows which run it continues."""
+        return [*super().state(), *([self._totals()] if self.restored else [])]
 
     def command(self, topic: str, payload: str) -> list[Publication]:
-        """Continue the run of the retained totals (the first ones only)."""
-        if self.restored or topic != self.topic(Channel.COUNTER):
+        """Continue the run of the retained totals (the first ones only); settings."""
+        if topic != self.topic(Channel.COUNTER):
+            return super().command(topic, payload)
+        if self.restored:
             return []
         try:
             totals = parse_counter(payload)
@@ -98,6 +115,7 @@ class DoorBoard(SimulatedBoard):
             return []
         if self._flow is None:
             self._flow, self._origin = DoorFlow(Rng(self.rng.getrandbits(64))), last
+            self.configure(self.settings)
         minutes = (now - last).total_seconds() / 60
         arrivals = self._poisson(arrivals_per_minute(now) * minutes)
         # Everybody leaves by closing time; otherwise about as many leave as arrive.
@@ -111,13 +129,18 @@ class DoorBoard(SimulatedBoard):
         self.inside += came_in - departures
         messages: list[Publication] = []
         for passage in self._flow.run_until(end):
-            if passage is DetectedPassage.ENTRY:
+            # Beams mounted the other way round, told by `swap`: turned back here.
+            entry = (passage is DetectedPassage.ENTRY) != bool(
+                self.settings.get("swap")
+            )
+            if entry:
                 self.entries += 1
             else:
                 self.exits += 1
-            sent = Passage.IN if passage is DetectedPassage.ENTRY else Passage.OUT
+            sent = Passage.IN if entry else Passage.OUT
             messages.append(Publication(self.topic(Channel.PASSAGE), sent))
-            messages += self.state()
+            if self.restored:
+                messages.append(self._totals())
         return messages
 
     def _poisson(self, mean: float) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .beams import Edge, Interval, merged, seen, signal_of
 from .door_days import POLL_MS
-from .door_rule import DetectedPassage, DirectionDetector
+from .door_rule import DetectedPassage, DirectionDetector, Mounting
 from .people import (
     Door,
     Doorway,
@@ -41,6 +41,17 @@ class DoorFlow:
         self.waiting: tuple[list[Interval], list[Interval]] = ([], [])  # read pulses
         self.clock = 0  # every edge before this ms has been fed
         self.next_poll = 0
+
+    def configure(self, gap_ms: int, mounting: Mounting) -> None:
+        """The board's settings for its rule, from now on.
+
+        A new gap applies to the rule as it is; another mounting starts a rule of that
+        mounting, which forgets whoever was between the beams at that moment.
+        """
+        legs = self.detector.strides is not None
+        if legs != (mounting is Mounting.LEGS):
+            self.detector = DirectionDetector(gap_ms, mounting=mounting)
+        self.detector.gap_ms = gap_ms
 
     def arrive(self, entering: int, leaving: int, start: int, end: int) -> int:
         """People coming in and going out at random moments of [start, end) ms.

@@ -47,6 +47,16 @@ class SendOnChange:
             return smoothed
         return None
 
+    def retune(self, delta: float, heartbeat: timedelta) -> None:
+        """New settings from the next sample on (a board's `config/set`).
+
+        The average and the last value sent are kept; a new heartbeat period starts
+        counting at the next sample.
+        """
+        self.delta = delta
+        if heartbeat != self.heartbeat:
+            self.heartbeat, self._next_heartbeat = heartbeat, None
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -67,6 +77,20 @@ class Settings:
 LIGHT = Settings(timedelta(milliseconds=200), 5, 80, timedelta(minutes=5))
 CLIMATE_TEMPERATURE = Settings(timedelta(seconds=2), 15, 1, timedelta(minutes=5))
 CLIMATE_HUMIDITY = Settings(timedelta(seconds=2), 15, 1, timedelta(minutes=5))
+ADC_RANGE = 4095
+"""The light board's 12-bit reading: its `light_delta` setting is a percentage of it."""
+
+
+def light_delta_raw(percent: float) -> float:
+    """The filter's delta, in ADC steps, of the `light_delta` setting (% of the range)."""
+    return round(percent * ADC_RANGE / 100)
+
+
+def light_delta_percent(raw: float) -> float:
+    """The `light_delta` setting of a delta in ADC steps: 80 is 1.95 (%)."""
+    return round(raw * 100 / ADC_RANGE, 2)
+
+
 PREVIOUS_LIGHT_EVERY = timedelta(seconds=2)
 """The previous firmware: a raw reading every 2 s, whatever it said."""
 PREVIOUS_CLIMATE_EVERY = timedelta(seconds=30)

@@ -1,4 +1,8 @@
-"""The boards of a run: so many of each kind, numbered, plus the older formats."""
+"""The boards of a run: so many of each kind, numbered, plus the older formats.
+
+The numbered boards run firmware 1.1.0 (`FIRMWARE`): they announce `settings` and keep
+theirs; the older formats have none.
+"""
 
 from __future__ import annotations
 
@@ -37,39 +41,37 @@ def make_boards(
     return boards
 
 
+def _info(board_id: str, model: str, name: str, *caps: Capability) -> BoardInfo:
+    """A board of firmware 1.1.0: its own capabilities, and settings."""
+    return BoardInfo(
+        board_id, model, name, FIRMWARE, frozenset({*caps, Capability.SETTINGS})
+    )
+
+
 def _numbered(base_topic: str, index: int, rng: random.Random) -> list[SimulatedBoard]:
     """The light, climate and door boards numbered `index`, seeded in that order."""
+    light = (Capability.LIGHT, Capability.LED, Capability.OLED)
+    climate = (Capability.TEMPERATURE, Capability.HUMIDITY)
     return [
         LightBoard(
             base_topic,
-            BoardInfo(
-                f"lab-{index}",
-                "light-oled",
-                f"Lab bench {index}",
-                FIRMWARE,
-                frozenset({Capability.LIGHT, Capability.LED, Capability.OLED}),
-            ),
+            _info(f"lab-{index}", "light-oled", f"Lab bench {index}", *light),
             random.Random(rng.random()),
         ),
         ClimateBoard(
             base_topic,
-            BoardInfo(
-                f"climate-{index}",
-                "climate-dht11",
-                f"Climate corner {index}",
-                FIRMWARE,
-                frozenset({Capability.TEMPERATURE, Capability.HUMIDITY}),
+            _info(
+                f"climate-{index}", "climate-dht11", f"Climate corner {index}", *climate
             ),
             random.Random(rng.random()),
         ),
         DoorBoard(
             base_topic,
-            BoardInfo(
+            _info(
                 f"door-{index}",
                 "door-counter",
                 f"Library entrance {index}",
-                FIRMWARE,
-                frozenset({Capability.COUNTER}),
+                Capability.COUNTER,
             ),
             random.Random(rng.random()),
             # A new boot id on every start, seed or not, unless the board finds

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-import json
 import logging
-from pathlib import Path
+from typing import Any
 
 from iot_lab_wire import (
     Channel,
     Command,
     ProtocolError,
+    Settings,
     decode,
     led_command,
     oled_command,
@@ -26,53 +26,80 @@ from .day_curves import daylight
 from .simulated_board import Publication, SimulatedBoard
 
 LOGGER = logging.getLogger(__package__)
+SECOND = timedelta(seconds=1)
+MILLISECOND = timedelta(milliseconds=1)
 
 
 @dataclass
 class LightBoard(SimulatedBoard):
     """Photoresistor, LED and OLED (the TTGO LoRa32 board).
 
-    Like the firmware, it keeps the LED and the text in flash (`boot_from`): after a
-    reboot it shows them again and publishes them on connect.
+    Like the firmware, it keeps the LED and the text in flash (`boot_from`), with its
+    settings: after a reboot it shows them again and publishes them on connect. Its
+    settings drive its filter: `light_delta` (% of the 12-bit range, default 80 of 4095:
+    1.95), `light_heartbeat_s`, `light_sample_ms`.
     """
 
     led: bool = False
     oled: str = "IoT Lab"
     cloud: float = 0.0
-    flash: Path | None = None
     previous_firmware: bool = False
+    sample_every: timedelta = filters.LIGHT.sample_every
     _filter: filters.SendOnChange = field(default_factory=filters.LIGHT.chain)
     _last_sample: datetime = datetime.min
 
-    def boot_from(self, flash: Path) -> None:
-        """Take back the LED and the text kept in `flash`; keep them there from now on."""
-        self.flash = flash
-        try:
-            saved = json.loads(flash.read_text())
-            led, oled = bool(saved["led"]), oled_command(str(saved["oled"]))
-        except FileNotFoundError:
+    def default_settings(self) -> Settings:
+        """The filter's defaults (esphome/light-oled.yaml's substitutions)."""
+        return {
+            "light_delta": filters.light_delta_percent(filters.LIGHT.delta),
+            "light_heartbeat_s": filters.LIGHT.heartbeat // SECOND,
+            "light_sample_ms": filters.LIGHT.sample_every // MILLISECOND,
+        }
+
+    def configure(self, settings: Settings) -> None:
+        """Sample and send as the settings say, from the next sample on."""
+        self.sample_every = MILLISECOND * int(settings["light_sample_ms"])
+        self._filter.retune(
+            filters.light_delta_raw(float(settings["light_delta"])),
+            SECOND * int(settings["light_heartbeat_s"]),
+        )
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        """The LED and the text kept in flash, then the settings."""
+        super().restore(kept)
+        if "led" not in kept:
             return  # A board never written to: the defaults.
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            LOGGER.warning("%s: flash not readable (%s)", self.info.board_id, err)
+        try:
+            led, oled = bool(kept["led"]), oled_command(str(kept["oled"]))
+        except (KeyError, ProtocolError) as err:
+            LOGGER.warning(
+                "%s: LED or text in flash refused (%s)", self.info.board_id, err
+            )
             return
         self.led, self.oled = led, oled
 
-    def _save(self) -> None:
-        if self.flash is not None:
-            self.flash.parent.mkdir(parents=True, exist_ok=True)
-            self.flash.write_text(json.dumps({"led": self.led, "oled": self.oled}))
+    def kept(self) -> dict[str, Any]:
+        """The LED, the text and the settings."""
+        return {"led": self.led, "oled": self.oled, **super().kept()}
 
     @property
     def command_topics(self) -> list[str]:
-        """LED and OLED commands."""
-        return [self.topic(Command.LED), self.topic(Command.OLED)]
+        """LED and OLED commands, and its settings."""
+        return [
+            self.topic(Command.LED),
+            self.topic(Command.OLED),
+            *super().command_topics,
+        ]
 
     def state(self) -> list[Publication]:
-        """Echo the LED and the screen, retained."""
-        return [
-            Publication(self.topic(Channel.LED), led_command(self.led), True),
-            Publication(self.topic(Channel.OLED), self.oled, True),
-        ]
+        """Echo the LED, the screen and the settings, retained."""
+        return [self._led_echo(), self._oled_echo(), *super().state()]
+
+    def _led_echo(self) -> Publication:
+        return Publication(self.topic(Channel.LED), led_command(self.led), True)
+
+    def _oled_echo(self) -> Publication:
+        return Publication(self.topic(Channel.OLED), self.oled, True)
 
     def due(self, now: datetime) -> list[Publication]:
         """Every sample since the last call through the firmware's filters.
@@ -83,7 +110,7 @@ class LightBoard(SimulatedBoard):
         every = (
             filters.PREVIOUS_LIGHT_EVERY
             if self.previous_firmware
-            else filters.LIGHT.sample_every
+            else self.sample_every
         )
         messages: list[Publication] = []
         if self.next_reading is None:
@@ -110,24 +137,28 @@ class LightBoard(SimulatedBoard):
         return round(min(4095, max(0, light + self.rng.gauss(0, 25))))
 
     def command(self, topic: str, payload: str) -> list[Publication]:
-        """Switch the LED or show a text, then echo the new state."""
+        """Switch the LED, show a text or take settings, then echo the new state."""
         try:
             if topic == self.topic(Command.LED):
                 self.led = parse_led(payload)
-                self._save()
-                return [self.state()[0]]
+                self.save()
+                return [self._led_echo()]
             if topic == self.topic(Command.OLED):
                 self.oled = oled_command(decode(payload))
-                self._save()
-                return [self.state()[1]]
+                self.save()
+                return [self._oled_echo()]
         except ProtocolError:
-            pass  # The firmware ignores what it cannot parse.
-        return []
+            return []  # The firmware ignores what it cannot parse.
+        return super().command(topic, payload)
 
 
 @dataclass
 class ClimateBoard(SimulatedBoard):
-    """DHT11: integer readings drifting slowly around a room's climate."""
+    """DHT11: integer readings drifting slowly around a room's climate.
+
+    Its settings drive its two filters: `temperature_delta`, `humidity_delta` and one
+    heartbeat for both, `climate_heartbeat_s`.
+    """
 
     temperature: float = 21.0
     humidity: float = 45.0
@@ -138,6 +169,21 @@ class ClimateBoard(SimulatedBoard):
             filters.CLIMATE_HUMIDITY.chain(),
         )
     )
+
+    def default_settings(self) -> Settings:
+        """The filters' defaults (esphome/climate-dht11.yaml's substitutions)."""
+        return {
+            "temperature_delta": float(filters.CLIMATE_TEMPERATURE.delta),
+            "humidity_delta": float(filters.CLIMATE_HUMIDITY.delta),
+            "climate_heartbeat_s": filters.CLIMATE_TEMPERATURE.heartbeat // SECOND,
+        }
+
+    def configure(self, settings: Settings) -> None:
+        """Send as the settings say, from the next reading on."""
+        heartbeat = SECOND * int(settings["climate_heartbeat_s"])
+        temperature, humidity = self._filters
+        temperature.retune(float(settings["temperature_delta"]), heartbeat)
+        humidity.retune(float(settings["humidity_delta"]), heartbeat)
 
     def due(self, now: datetime) -> list[Publication]:
         """Every DHT11 reading since the last call, sent on change or heartbeat.

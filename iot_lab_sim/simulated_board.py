@@ -4,25 +4,38 @@ Every board kind builds on it. Pure Python and deterministic for a seed: the run
 each board for its messages at a given simulated time and hands it the commands received.
 Topics and payloads come from the integration's own protocol module, so the simulator
 speaks exactly the wire contract the ESPHome firmware speaks.
+
+A board that announces the `settings` capability (firmware 1.1.0) keeps settings like
+the firmware (board_settings.py): it takes `config/set`, applies what it accepts at once
+(each kind in `configure`), keeps it in its flash across reboots and echoes all its
+settings, retained, on `config`, after each change and on every connect.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 import random
+from typing import Any
 
 from iot_lab_wire import (
     PAYLOAD_OFFLINE,
     PAYLOAD_ONLINE,
     BoardInfo,
+    Capability,
     Channel,
     Command,
+    Settings,
     channel_topic,
     info_payload,
+    settings_payload,
 )
 
-FIRMWARE = "sim-1.0.0"
+from . import board_settings
+
+FIRMWARE = "1.1.0"
+"""The firmware the simulated boards run: the one with the settings channel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,19 @@ class SimulatedBoard:
     interval: timedelta = timedelta(seconds=30)
     next_reading: datetime | None = None
     paused: bool = False
+    flash: Path | None = None
+    settings: Settings = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Start with the kind's default settings, if its firmware keeps any."""
+        if self.keeps_settings:
+            self.settings = self.default_settings()
+            self.configure(self.settings)
+
+    @property
+    def keeps_settings(self) -> bool:
+        """Its firmware has the settings channel (`config`, `config/set`)."""
+        return Capability.SETTINGS in self.info.capabilities
 
     def topic(self, channel: Channel | Command) -> str:
         """`<base>/<id>/<channel>`, built by the protocol module."""
@@ -59,8 +85,8 @@ class SimulatedBoard:
 
     @property
     def command_topics(self) -> list[str]:
-        """Topics this board subscribes to."""
-        return []
+        """Topics this board subscribes to: `config/set` if it keeps settings."""
+        return [self.topic(Command.CONFIG)] if self.keeps_settings else []
 
     def announce(self) -> list[Publication]:
         """Retained announce and birth, as the firmware sends them on connect."""
@@ -70,8 +96,14 @@ class SimulatedBoard:
         ]
 
     def state(self) -> list[Publication]:
-        """Retained state to publish on connect (LED, OLED, counter totals)."""
-        return []
+        """Retained state to publish on connect (settings; LED, OLED, counter totals)."""
+        return [self.settings_echo()] if self.keeps_settings else []
+
+    def settings_echo(self) -> Publication:
+        """Every setting the board keeps, retained on `config`."""
+        return Publication(
+            self.topic(Channel.CONFIG), settings_payload(self.settings), True
+        )
 
     def due(self, now: datetime) -> list[Publication]:
         """Readings due at `now` (simulated time)."""
@@ -85,8 +117,50 @@ class SimulatedBoard:
         return []
 
     def command(self, topic: str, payload: str) -> list[Publication]:
-        """Obey a command; return the echoes to publish."""
-        return []
+        """Obey a command (here `config/set`); return the echoes to publish.
+
+        Settings are taken whole or not at all: applied at once, kept in flash, echoed.
+        """
+        if not self.keeps_settings or topic != self.topic(Command.CONFIG):
+            return []
+        keys = board_settings.keys_of(self.info.capabilities)
+        changes = board_settings.take(self.info.board_id, keys, payload)
+        if changes is None:
+            return []
+        self.settings.update(changes)
+        self.configure(self.settings)
+        self.save()
+        return [self.settings_echo()]
+
+    def default_settings(self) -> Settings:
+        """The settings of a board never set up (the firmware's defaults)."""
+        return {}
+
+    def configure(self, settings: Settings) -> None:
+        """Do what `settings` say from now on (each kind its own)."""
+
+    def boot_from(self, flash: Path) -> None:
+        """Take back what the board kept in `flash`; keep it there from now on."""
+        self.flash = flash
+        self.restore(board_settings.read_flash(self.info.board_id, flash))
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        """Boot with the settings kept in flash (defaults for those it has not)."""
+        if not self.keeps_settings:
+            return
+        keys = board_settings.keys_of(self.info.capabilities)
+        saved = board_settings.restored(self.info.board_id, keys, kept.get("settings"))
+        self.settings = self.default_settings() | saved
+        self.configure(self.settings)
+
+    def kept(self) -> dict[str, Any]:
+        """What the board keeps in flash."""
+        return {"settings": self.settings} if self.keeps_settings else {}
+
+    def save(self) -> None:
+        """Write what it keeps to its flash, if it has one."""
+        if self.flash is not None:
+            board_settings.write_flash(self.flash, self.kept())
 
     def settle(self) -> list[Publication]:
         """What to publish once the first seconds after connecting have passed."""

@@ -29,7 +29,7 @@ def test_boards_discovered_through_the_discovery_flow(demo: Demo) -> None:
     assert devices["lab-1"]["name"] == "Lab bench 1"
     # Unique across sites: the base topic is part of the device's identity.
     assert devices["lab-1"]["identifiers"] == [["iot_lab", "iot_lab/lab-1"]]
-    assert devices["lab-1"]["sw_version"] == "sim-1.0.0"
+    assert devices["lab-1"]["sw_version"] == "1.1.0"  # firmware with settings
 
 
 def test_each_board_has_its_entities(demo: Demo) -> None:
