@@ -197,6 +197,8 @@ def decode_message(base_topic: str, topic: str, payload: Payload) -> WireMessage
         if _published_by_home_assistant(base_topic, topic):
             return None
         return Refusal(board_id=INVALID_TOPIC, kind="topic", reason=str(err))
+    if channel is Channel.CONFIG and not payload:
+        return None  # a retained echo cleared: the board sends it again on connect
     try:
         return _DECODERS[channel](board_id, channel, payload)
     except ProtocolError as err:
