@@ -11,28 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 import json
-import os
 from pathlib import Path
 import re
-import shutil
-import subprocess
 from typing import Any
 
 import iot_lab_wire
 import pytest
-import yaml
 
 from iot_lab_sim import filters
 
-ROOT = Path(__file__).resolve().parents[2]
-
+from .firmware import BOARDS, ESPHOME, NOT_INSTALLED, Lambda, esphome
 
 Capability = iot_lab_wire.Capability
 Channel = iot_lab_wire.Channel
 Command = iot_lab_wire.Command
-FIRMWARE = ROOT / "esphome"
-ESPHOME = ROOT / ".venv-esphome" / "bin" / "esphome"
-BOARDS = ["light-oled.yaml", "climate-dht11.yaml", "door-counter.yaml"]
 BASE = iot_lab_wire.DEFAULT_BASE_TOPIC
 RETAINED = {
     Channel.INFO,
@@ -70,26 +62,7 @@ _LAMBDA_PUBLISH = re.compile(
     r"""publish\(\s*"([^"]+)"\s*,\s*\w+\s*,\s*\d\s*,\s*(true|false)"""
 )
 
-pytestmark = pytest.mark.skipif(
-    not ESPHOME.exists(),
-    reason="ESPHome is not installed: run scripts/setup-esphome (needs PyPI)",
-)
-
-
-class Lambda(str):
-    """A `!lambda` of the resolved config: C++ source, checked by what it returns."""
-
-
-class _ResolvedLoader(yaml.SafeLoader):
-    """Reads `esphome config` output: `!lambda` as `Lambda`, `!secret` as its name."""
-
-
-_ResolvedLoader.add_constructor(
-    "!lambda", lambda loader, node: Lambda(loader.construct_scalar(node))
-)
-_ResolvedLoader.add_constructor(
-    "!secret", lambda loader, node: f"<secret {loader.construct_scalar(node)}>"
-)
+pytestmark = pytest.mark.skipif(not ESPHOME.exists(), reason=NOT_INSTALLED)
 
 
 @dataclass(frozen=True)
@@ -97,40 +70,6 @@ class Publish:
     topic: str
     payload: str
     retain: bool
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of esphome/ with secrets from the example, as a user would set it up."""
-    target = tmp_path_factory.mktemp("firmware") / "esphome"
-    shutil.copytree(
-        FIRMWARE, target, ignore=shutil.ignore_patterns(".esphome", "secrets.yaml")
-    )
-    shutil.copy(target / "secrets.yaml.example", target / "secrets.yaml")
-    return target
-
-
-def _esphome(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ESPHOME), *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "ESPHOME_NOGITEXTERNALS": "1"},
-    )
-
-
-@pytest.fixture(scope="module")
-def resolved(workdir: Path) -> dict[str, dict[str, Any]]:
-    """Each board's config as ESPHome resolves it (packages merged, substitutions done)."""
-    configs = {}
-    for board in BOARDS:
-        result = _esphome(workdir, "config", board)
-        assert result.returncode == 0, result.stdout + result.stderr
-        configs[board] = yaml.load(result.stdout, Loader=_ResolvedLoader)
-    return configs
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -189,7 +128,7 @@ def _info(config: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("board", BOARDS)
 def test_config_is_valid_and_generates_cpp(workdir: Path, board: str) -> None:
-    result = _esphome(workdir, "compile", "--only-generate", board)
+    result = esphome(workdir, "compile", "--only-generate", board)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Successfully generated source code" in result.stdout + result.stderr
 
