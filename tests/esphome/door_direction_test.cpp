@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,155 @@ int check_shin_scenarios() {
     bool ok = passages(detector, edges_of(s.pulses), 100000) == s.expected;
     failures += ok ? 0 : 1;
     std::printf("%s %s\n", ok ? "ok  " : "FAIL", s.name);
+  }
+  return failures;
+}
+
+// ---- settings changed at run time ---------------------------------------------------------
+
+// What a detector counted, and when: edges, a poll every 100 ms, and setters called at given
+// times (Home Assistant's `config/set` arriving mid-passage or at rest).
+struct Action {
+  uint32_t at;
+  std::function<void(DirectionDetector &)> act;
+};
+struct Counted {
+  uint32_t at;
+  Passage passage;
+};
+
+std::vector<Counted> run_timed(DirectionDetector &detector, const std::vector<Edge> &edges,
+                               const std::vector<Action> &actions, uint32_t origin = 100000) {
+  std::vector<Counted> got;
+  uint32_t end = 0;
+  for (const auto &e : edges)
+    end = std::max(end, e.at + 3000);
+  for (const auto &a : actions)
+    end = std::max(end, a.at + 3000);
+  auto keep = [&got](uint32_t t, Passage p) {
+    if (p != Passage::NONE)
+      got.push_back({t, p});
+  };
+  for (uint32_t t = 0; t <= end; t++) {
+    for (const auto &a : actions) {
+      if (a.at == t)
+        a.act(detector);
+    }
+    for (const auto &e : edges) {
+      if (e.at == t)
+        keep(t, detector.update(e.beam, e.broken, origin + t));
+    }
+    if (t % door_world::POLL_MS == 0)
+      keep(t, detector.poll(origin + t));
+  }
+  return got;
+}
+
+std::vector<Passage> directions(const std::vector<Counted> &counted) {
+  std::vector<Passage> out;
+  for (const auto &c : counted)
+    out.push_back(c.passage);
+  return out;
+}
+
+Action swap_at(uint32_t at, bool swap = true) {
+  return {at, [swap](DirectionDetector &d) { d.set_swap(swap); }};
+}
+Action gap_at(uint32_t at, uint32_t gap_ms) {
+  return {at, [gap_ms](DirectionDetector &d) { d.set_gap_ms(gap_ms); }};
+}
+Action mounting_at(uint32_t at, Mounting mounting) {
+  return {at, [mounting](DirectionDetector &d) { d.set_mounting(mounting); }};
+}
+
+size_t setting_scenarios = 0;  // how many check_setting_scenarios() checked
+
+int check_setting_scenarios() {
+  int failures = 0;
+  auto expect = [&failures](bool ok, const char *name) {
+    setting_scenarios++;
+    failures += ok ? 0 : 1;
+    std::printf("%s %s\n", ok ? "ok  " : "FAIL", name);
+  };
+  const Pulses legs_in = {{OUT, 1000, 1050}, {IN, 1150, 1200}, {OUT, 1250, 1300}, {IN, 1400, 1450}};
+  {
+    DirectionDetector d;
+    d.set_swap(true);
+    auto got = directions(run_timed(d, edges_of(join({walk(OUT, 1000, 250), walk(IN, 3000, 250)})), {}));
+    expect(d.swap() && got == std::vector<Passage>{X, E}, "settings: swapped, an entry counts as an exit and back");
+  }
+  {
+    DirectionDetector d;
+    auto got = directions(run_timed(d, edges_of(join({walk(OUT, 1000, 250), walk(OUT, 4000, 250)})),
+                                    {swap_at(1100)}));
+    expect(got == std::vector<Passage>{E, X},
+           "settings: swap set mid-passage applies from the next person on");
+  }
+  {
+    DirectionDetector d;
+    bool pending_mid = false, in_force_after = false;
+    std::vector<Action> actions = {gap_at(1100, 1500),
+                                   {1300, [&](DirectionDetector &x) { pending_mid = x.settings_pending() && x.gap_ms() == 500; }},
+                                   {3000, [&](DirectionDetector &x) { in_force_after = !x.settings_pending() && x.gap_ms() == 1500; }}};
+    auto got = run_timed(d, edges_of(walk(OUT, 1000, 250)), actions);
+    // The beams clear at 1500: judged with the gap it began with (500 ms), not 1500.
+    expect(pending_mid && in_force_after && got.size() == 1 && got[0].passage == E && got[0].at < 2200,
+           "settings: a gap set mid-passage waits for the beams to be quiet");
+  }
+  {
+    DirectionDetector d;
+    d.set_gap_ms(1500);
+    bool at_once = d.gap_ms() == 1500 && !d.settings_pending();
+    auto got = run_timed(d, edges_of(walk(IN, 1000, 250)), {});
+    // Cleared at 1500; counted once 1500 ms have passed, not 500.
+    expect(at_once && got.size() == 1 && got[0].passage == X && got[0].at > 3000 && got[0].at <= 3100,
+           "settings: a gap set at rest is in force at once");
+  }
+  {
+    DirectionDetector d;
+    d.set_gap_ms(200);
+    auto got = run_timed(d, edges_of(walk(OUT, 1000, 250)), {});
+    expect(got.size() == 1 && got[0].at <= 1800, "settings: a short gap counts sooner");
+  }
+  {
+    DirectionDetector d;
+    d.set_mounting(Mounting::LEGS);
+    auto got = directions(run_timed(d, edges_of(legs_in), {}));
+    expect(d.mounting() == Mounting::LEGS && got == std::vector<Passage>{E},
+           "settings: switched to legs at rest, two legs count once");
+  }
+  {
+    DirectionDetector d;
+    Pulses later = legs_in;
+    for (auto &p : later)
+      p.on += 3000, p.off += 3000;
+    auto got = directions(run_timed(d, edges_of(join({walk(OUT, 1000, 250), later})),
+                                    {mounting_at(1100, Mounting::LEGS)}));
+    expect(got == std::vector<Passage>{E, E} && d.mounting() == Mounting::LEGS,
+           "settings: legs set mid-passage: that person by the torso rule, the next by legs");
+  }
+  {
+    DirectionDetector d(500, 15, 40, Mounting::LEGS);
+    auto got = directions(run_timed(d, edges_of(join({legs_in, walk(OUT, 4000, 250)})),
+                                    {mounting_at(1120, Mounting::TORSO), swap_at(1120)}));
+    expect(got == std::vector<Passage>{E, X} && d.mounting() == Mounting::TORSO,
+           "settings: back to torso and swapped mid-stride: the stride as it began, then the new rule");
+  }
+  {
+    DirectionDetector d;
+    bool pending_while_held = false;
+    std::vector<Action> actions = {gap_at(2000, 1000),
+                                   {8000, [&](DirectionDetector &x) { pending_while_held = x.settings_pending(); }}};
+    run_timed(d, edges_of({{OUT, 1000, 9000}}), actions);
+    expect(pending_while_held && d.gap_ms() == 1000 && !d.settings_pending(),
+           "settings: a beam held keeps the change aside until it clears");
+  }
+  {
+    DirectionDetector d;
+    d.set_swap(true);
+    d.set_swap(false);
+    auto got = directions(run_timed(d, edges_of(walk(OUT, 1000, 250)), {}));
+    expect(got == std::vector<Passage>{E}, "settings: swapped and back");
   }
   return failures;
 }
@@ -447,9 +597,10 @@ int main(int argc, char **argv) {
     return run_world(std::strtoull(argv[2], nullptr, 10), std::atoi(argv[3]), std::atoi(argv[4]));
   int failures = check_scenarios();
   failures += check_shin_scenarios();
+  failures += check_setting_scenarios();
   failures += check_families(1500);
   failures += check_days(100);
   std::printf("%zu scenarios, %zu families and 100 library days, %d failed\n",
-              scenarios().size() + 4, targets().size(), failures);
+              scenarios().size() + 4 + setting_scenarios, targets().size(), failures);
   return failures == 0 ? 0 : 1;
 }

@@ -10,30 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-import os
+import json
 from pathlib import Path
 import re
-import shutil
-import subprocess
 from typing import Any
 
 import iot_lab_wire
 import pytest
-import yaml
 
 from iot_lab_sim import filters
 
-ROOT = Path(__file__).resolve().parents[2]
-
+from .firmware import BOARDS, ESPHOME, NOT_INSTALLED, Lambda, esphome
 
 Capability = iot_lab_wire.Capability
 Channel = iot_lab_wire.Channel
 Command = iot_lab_wire.Command
-FIRMWARE = ROOT / "esphome"
-ESPHOME = ROOT / ".venv-esphome" / "bin" / "esphome"
-BOARDS = ["light-oled.yaml", "climate-dht11.yaml", "door-counter.yaml"]
 BASE = iot_lab_wire.DEFAULT_BASE_TOPIC
-RETAINED = {Channel.INFO, Channel.STATUS, Channel.COUNTER, Channel.LED, Channel.OLED}
+RETAINED = {
+    Channel.INFO,
+    Channel.STATUS,
+    Channel.COUNTER,
+    Channel.LED,
+    Channel.OLED,
+    Channel.CONFIG,
+}
 """Channels published retained (docs/iot_lab_wire.md); the others must not be."""
 CHANNELS_OF = {
     Capability.LIGHT: {Channel.LIGHT},
@@ -42,8 +42,14 @@ CHANNELS_OF = {
     Capability.TEMPERATURE: {Channel.TEMPERATURE},
     Capability.HUMIDITY: {Channel.HUMIDITY},
     Capability.COUNTER: {Channel.COUNTER, Channel.PASSAGE},
+    Capability.SETTINGS: {Channel.CONFIG},
 }
-COMMANDS_OF = {Capability.LED: {Command.LED}, Capability.OLED: {Command.OLED}}
+COMMANDS_OF = {
+    Capability.LED: {Command.LED},
+    Capability.OLED: {Command.OLED},
+    Capability.SETTINGS: {Command.CONFIG},
+}
+FIRMWARE_VERSION = "1.1.0"
 ENTITY_DOMAINS = (
     "sensor",
     "binary_sensor",
@@ -56,26 +62,7 @@ _LAMBDA_PUBLISH = re.compile(
     r"""publish\(\s*"([^"]+)"\s*,\s*\w+\s*,\s*\d\s*,\s*(true|false)"""
 )
 
-pytestmark = pytest.mark.skipif(
-    not ESPHOME.exists(),
-    reason="ESPHome is not installed: run scripts/setup-esphome (needs PyPI)",
-)
-
-
-class Lambda(str):
-    """A `!lambda` of the resolved config: C++ source, checked by what it returns."""
-
-
-class _ResolvedLoader(yaml.SafeLoader):
-    """Reads `esphome config` output: `!lambda` as `Lambda`, `!secret` as its name."""
-
-
-_ResolvedLoader.add_constructor(
-    "!lambda", lambda loader, node: Lambda(loader.construct_scalar(node))
-)
-_ResolvedLoader.add_constructor(
-    "!secret", lambda loader, node: f"<secret {loader.construct_scalar(node)}>"
-)
+pytestmark = pytest.mark.skipif(not ESPHOME.exists(), reason=NOT_INSTALLED)
 
 
 @dataclass(frozen=True)
@@ -83,40 +70,6 @@ class Publish:
     topic: str
     payload: str
     retain: bool
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of esphome/ with secrets from the example, as a user would set it up."""
-    target = tmp_path_factory.mktemp("firmware") / "esphome"
-    shutil.copytree(
-        FIRMWARE, target, ignore=shutil.ignore_patterns(".esphome", "secrets.yaml")
-    )
-    shutil.copy(target / "secrets.yaml.example", target / "secrets.yaml")
-    return target
-
-
-def _esphome(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(ESPHOME), *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={**os.environ, "ESPHOME_NOGITEXTERNALS": "1"},
-    )
-
-
-@pytest.fixture(scope="module")
-def resolved(workdir: Path) -> dict[str, dict[str, Any]]:
-    """Each board's config as ESPHome resolves it (packages merged, substitutions done)."""
-    configs = {}
-    for board in BOARDS:
-        result = _esphome(workdir, "config", board)
-        assert result.returncode == 0, result.stdout + result.stderr
-        configs[board] = yaml.load(result.stdout, Loader=_ResolvedLoader)
-    return configs
 
 
 def _walk(node: Any) -> Iterator[Any]:
@@ -175,7 +128,7 @@ def _info(config: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("board", BOARDS)
 def test_config_is_valid_and_generates_cpp(workdir: Path, board: str) -> None:
-    result = _esphome(workdir, "compile", "--only-generate", board)
+    result = esphome(workdir, "compile", "--only-generate", board)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Successfully generated source code" in result.stdout + result.stderr
 
@@ -288,42 +241,101 @@ def _seconds(period: str) -> float:
     return float(number) * {"ms": 0.001, "s": 1, "min": 60}[unit]
 
 
+def _defaults(config: dict[str, Any]) -> dict[str, Any]:
+    """The board's settings until Home Assistant sets them (its substitutions)."""
+    return json.loads(config["substitutions"]["settings_defaults"])
+
+
+@pytest.mark.parametrize("board", BOARDS)
+def test_board_keeps_every_setting_of_its_kind(
+    resolved: dict[str, dict[str, Any]], board: str
+) -> None:
+    """Defaults the contract accepts, for exactly the keys of the board's capabilities,
+    kept in flash that is written at most once a minute."""
+    config = resolved[board]
+    info = _info(config)
+    assert info.firmware == FIRMWARE_VERSION
+    assert Capability.SETTINGS in info.capabilities
+    defaults = iot_lab_wire.check_settings(_defaults(config))
+    assert set(defaults) == {
+        key
+        for key, spec in iot_lab_wire.SETTINGS.items()
+        if spec.capability in info.capabilities
+    }
+    (kept,) = [g for g in config["globals"] if g["id"] == "settings"]
+    assert kept["restore_value"] is True
+    assert _seconds(config["preferences"]["flash_write_interval"]) <= 60
+    if "esp8266" in config:  # RTC memory would not survive a power cut
+        assert config["esp8266"]["restore_from_flash"] is True
+    # Restored, then checked and put into the board's components, at boot.
+    (boot,) = [
+        automation
+        for automation in config["esphome"]["on_boot"]
+        if {"script.execute": {"id": "settings_boot"}} in automation["then"]
+    ]
+    assert boot["priority"] < 0
+    assert "apply_settings" in {script["id"] for script in config["script"]}
+
+
 @pytest.mark.parametrize(
-    ("board", "sensor_path", "settings"),
+    ("board", "sensor_path", "model", "keys"),
     [
-        ("light-oled.yaml", ("sensor", 0), filters.LIGHT),
+        (
+            "light-oled.yaml",
+            ("sensor", 0),
+            filters.LIGHT,
+            ("LIGHT_DELTA", "LIGHT_HEARTBEAT_S", "light_sample_ms"),
+        ),
         (
             "climate-dht11.yaml",
             ("sensor", 0, "temperature"),
             filters.CLIMATE_TEMPERATURE,
+            ("TEMPERATURE_DELTA", "CLIMATE_HEARTBEAT_S", None),
         ),
-        ("climate-dht11.yaml", ("sensor", 0, "humidity"), filters.CLIMATE_HUMIDITY),
+        (
+            "climate-dht11.yaml",
+            ("sensor", 0, "humidity"),
+            filters.CLIMATE_HUMIDITY,
+            ("HUMIDITY_DELTA", "CLIMATE_HEARTBEAT_S", None),
+        ),
     ],
 )
 def test_boards_send_on_change_as_the_simulator_models_it(
     resolved: dict[str, dict[str, Any]],
     board: str,
     sensor_path: tuple[Any, ...],
-    settings: filters.Settings,
+    model: filters.Settings,
+    keys: tuple[str, str, str | None],
 ) -> None:
-    """The firmware's filter chain and its defaults are the ones the simulator and the
-    benchmark count with (iot_lab_sim/filters.py)."""
+    """The firmware's filter chain and its default settings are the ones the simulator
+    and the benchmark count with (iot_lab_sim/filters.py): a moving average, then
+    send_on_change.h with the threshold and heartbeat the board keeps."""
     config = resolved[board]
     sensor: Any = config
     for step in sensor_path:
         sensor = sensor[step]
     chain = sensor["filters"]
-    or_filter = chain[-1]["or"]
-    delta = next(f["delta"] for f in or_filter if "delta" in f)
-    heartbeat = next(f["heartbeat"] for f in or_filter if "heartbeat" in f)
-    assert float(delta) == settings.delta
-    assert _seconds(heartbeat) == settings.heartbeat.total_seconds()
-    window = 1
-    if "sliding_window_moving_average" in chain[0]:
-        window = int(chain[0]["sliding_window_moving_average"]["window_size"])
-    assert window == settings.window
+    assert len(chain) == 2
+    window = int(chain[0]["sliding_window_moving_average"]["window_size"])
+    assert window == model.window
+    send = chain[1]["lambda"]
+    delta_key, heartbeat_key, sample_key = keys
+    assert "iot_lab_settings::SendOnChange" in send
+    assert f"iot_lab_settings::{delta_key})" in send
+    assert f"iot_lab_settings::{heartbeat_key}) * 1000" in send
+    defaults = _defaults(config)
+    delta = defaults[delta_key.lower()]
+    if delta_key == "LIGHT_DELTA":  # % of 4095, to the nearest step (settings.h)
+        assert "iot_lab_settings::light_delta_steps(" in send
+        delta = round(delta * 4095 / 100)
+    assert delta == model.delta
+    assert defaults[heartbeat_key.lower()] == model.heartbeat.total_seconds()
     interval = sensor.get("update_interval") or config["sensor"][0]["update_interval"]
-    assert _seconds(interval) == settings.sample_every.total_seconds()
+    assert _seconds(interval) == model.sample_every.total_seconds()
+    if sample_key is not None:  # the sampling period is a setting too
+        assert defaults[sample_key] / 1000 == model.sample_every.total_seconds()
+        (apply,) = [s for s in config["script"] if s["id"] == "apply_settings"]
+        assert "iot_lab_settings::LIGHT_SAMPLE_MS" in apply["then"][0]["lambda"]
 
 
 def test_door_counter_announces_a_complete_csv_identity(
@@ -339,6 +351,13 @@ def test_door_counter_uses_the_tested_direction_header(
     config = resolved["door-counter.yaml"]
     assert config["iot_lab_door"]["gap"] in {"500ms", "0.5s"}
     assert config["iot_lab_door"]["mounting"] == "torso"
+    defaults = _defaults(config)
+    assert _seconds(config["iot_lab_door"]["gap"]) * 1000 == defaults["gap_ms"]
+    assert config["iot_lab_door"]["mounting"] == defaults["mounting"]
+    # The settings reach the detector (door_direction.h's setters).
+    (apply,) = [s for s in config["script"] if s["id"] == "apply_settings"]
+    for setter in ("set_gap_ms(", "set_mounting(", "set_swap("):
+        assert f"id(door)->{setter}" in apply["then"][0]["lambda"]
     lambdas = [
         node for node in _walk(config["binary_sensor"]) if isinstance(node, Lambda)
     ]
@@ -376,4 +395,5 @@ _LAMBDA_RETURNS = {
     Channel.PASSAGE: ['"in"', '"out"'],
     Channel.COUNTER: ['\\"entries\\": %u', '\\"exits\\": %u', '\\"boot\\": \\"%s\\"'],
     Channel.OLED: ["x"],
+    Channel.CONFIG: ["iot_lab_settings::to_json(id(settings), id(settings_caps))"],
 }

@@ -3,7 +3,7 @@
 The logic is the header-only `door_direction.h`, tested on the host with g++ against
 people walking through a modelled door (tests/esphome/door_direction_test.cpp); this
 component only makes it available to the YAML as `id(...)`, its timings set from
-substitutions.
+substitutions (the gap, mounting and swap then follow the board's settings at run time).
 """
 
 import esphome.codegen as cg

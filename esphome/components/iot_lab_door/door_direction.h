@@ -38,6 +38,11 @@
 // count as one, so torso height (about 1.1 m) is the mounting to choose; shin height is
 // for doors already wired that way (benchmarks/README.md, "Door counter").
 //
+// Home Assistant changes the gap, the mounting and `swap` (beams mounted the other way round:
+// entries count as exits and back) at run time (set_gap_ms, set_mounting, set_swap; the
+// settings of docs/protocol.md): a change waits until the beams are quiet, so a passage is
+// always judged by the settings it began with, and the next one by the new settings.
+//
 // What two beams cannot tell (docs/protocol.md, "Door counter"):
 //   - Two people side by side, or one so close behind another that a beam never clears
 //     between them, make one pulse per beam: they count as one.
@@ -64,16 +69,43 @@ class DirectionDetector {
       : gap_ms_(gap_ms),
         simultaneous_ms_(simultaneous_ms),
         debounce_ms_(debounce_ms),
-        legs_(mounting == Mounting::LEGS) {}
+        legs_(mounting == Mounting::LEGS),
+        next_{gap_ms, mounting == Mounting::LEGS, false} {}
+
+  // The settings Home Assistant changes at run time (`config/set`: gap_ms, mounting, swap).
+  // A passage under way is judged by the settings it began with: a new value is kept aside
+  // and put in force once the beams are quiet (both clear, every pulse and person judged),
+  // so from the next person's first pulse on; at once when nobody is at the door.
+  void set_gap_ms(uint32_t gap_ms) {
+    next_.gap_ms = gap_ms;
+    this->adopt_();
+  }
+  void set_mounting(Mounting mounting) {
+    next_.legs = mounting == Mounting::LEGS;
+    this->adopt_();
+  }
+  // The beams were mounted the other way round: entries count as exits and back.
+  void set_swap(bool swap) {
+    next_.swap = swap;
+    this->adopt_();
+  }
+
+  // The settings in force (not those still waiting for the beams to be quiet).
+  uint32_t gap_ms() const { return gap_ms_; }
+  Mounting mounting() const { return legs_ ? Mounting::LEGS : Mounting::TORSO; }
+  bool swap() const { return swap_; }
+  bool settings_pending() const {
+    return next_.gap_ms != gap_ms_ || next_.legs != legs_ || next_.swap != swap_;
+  }
 
   // Feed one edge of one beam (0 or 1): `broken` is its new level, `now_ms` a millisecond
   // clock (wrap-around safe). Returns a passage completed by now, if any.
   Passage update(uint8_t beam, bool broken, uint32_t now_ms) {
     if (beam > 1 || level_[beam] == broken)
       return this->take_();  // unknown beam, or the same level reported twice
+    this->advance_(now_ms);  // time passing up to this edge, under the rule in force
     if (legs_)
       return this->stride_(beam, broken, now_ms);
-    this->settle_(now_ms);
     level_[beam] = broken;
     if (!broken) {
       clearing_[beam] = true;
@@ -89,10 +121,7 @@ class DirectionDetector {
   // Time passing without an edge (the firmware polls every 100 ms): a clear that has
   // lasted FILL_MS is final, and a person gone gap_ms ago is counted.
   Passage poll(uint32_t now_ms) {
-    if (legs_)
-      this->stride_end_(now_ms);
-    else
-      this->settle_(now_ms);
+    this->advance_(now_ms);
     return this->take_();
   }
 
@@ -126,10 +155,19 @@ class DirectionDetector {
 
   static bool after_(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0; }
 
+  // Time passing up to `now`: what the rule in force settles by then; then settings set
+  // meanwhile come into force if the beams are quiet.
+  void advance_(uint32_t now_ms) {
+    if (legs_)
+      this->stride_end_(now_ms);
+    else
+      this->settle_(now_ms);
+    this->adopt_();
+  }
+
   // Shin height: one person from a first break until the beams have been clear a while.
   Passage stride_(uint8_t beam, bool broken, uint32_t now_ms) {
-    this->stride_end_(now_ms);
-    level_[beam] = broken;
+    level_[beam] = broken;  // (advance_ has ended the last person if they were through)
     if (!broken) {
       stride_last_ = beam;
       clear_at_[beam] = now_ms;
@@ -405,7 +443,26 @@ class DirectionDetector {
     return oldest;
   }
 
+  // Put settings set meanwhile in force if nobody is at the door: both beams clear (for
+  // good), no pulse waiting for a partner, nobody left to judge.
+  void adopt_() {
+    if (!this->settings_pending() || level_[0] || level_[1] || clearing_[0] || clearing_[1] ||
+        waiting_[0] > 0 || waiting_[1] > 0 || stride_first_ != NOBODY)
+      return;
+    for (const Pair &pair : pairs_) {
+      if (pair.used)
+        return;
+    }
+    if (next_.legs != legs_)
+      lone_beam_ = NOBODY;  // a lone pulse seen under the other rule is nobody's
+    gap_ms_ = next_.gap_ms;
+    legs_ = next_.legs;
+    swap_ = next_.swap;
+  }
+
   void give_(Passage p) {
+    if (swap_)
+      p = p == Passage::ENTRY ? Passage::EXIT : Passage::ENTRY;
     if (out_count_ < SLOTS)
       out_[out_count_++] = p;
   }
@@ -420,10 +477,19 @@ class DirectionDetector {
     return p;
   }
 
+  // Settings set at run time, in force once the beams are quiet (adopt_).
+  struct Settings {
+    uint32_t gap_ms;
+    bool legs;
+    bool swap;
+  };
+
   uint32_t gap_ms_;
   uint32_t simultaneous_ms_;
   uint32_t debounce_ms_;
   bool legs_;
+  bool swap_{false};
+  Settings next_;
   uint8_t stride_first_{NOBODY};  // shin height: the beam the person came by
   uint8_t stride_last_{0};        // the beam cleared last
   bool stride_seen_[2]{false, false};
