@@ -112,7 +112,7 @@ class IotLabSettingNumberDescription(NumberEntityDescription, IotLabSettingDescr
 
 _SETTING_UNITS: dict[str, tuple[str, float]] = {
     "gap_ms": (UnitOfTime.MILLISECONDS, 10),
-    "light_delta": (PERCENTAGE, 0.5),
+    "light_delta": (PERCENTAGE, 0.05),  # of the raw range: 1.95 % is 80 of 4095
     "light_heartbeat_s": (UnitOfTime.SECONDS, 1),
     "light_sample_ms": (UnitOfTime.MILLISECONDS, 100),
     "temperature_delta": (UnitOfTemperature.CELSIUS, 0.1),

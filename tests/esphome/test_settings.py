@@ -353,13 +353,6 @@ def test_board_and_integration_accept_the_same_settings(
     assert 1000 < accepted < len(payloads) - 1000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iot_lab_wire's SettingSpec.check raises OverflowError, not ProtocolError, for "
-    "a JSON integer too large for a float (math.isfinite / float() of it); the board "
-    "refuses it. Remove this mark once the contract refuses it too.",
-    raises=OverflowError,
-)
 @pytest.mark.parametrize("key", ["gap_ms", "light_delta"])
 def test_a_huge_integer_is_refused_by_both(checker: Path, key: str) -> None:
     payload = f'{{"{key}": 1{"0" * 400}}}'.encode()

@@ -51,7 +51,8 @@ async def test_installed_and_latest(
     assert MANIFEST["notes"] in notes
 
     reflashed = json.loads(load_fixture("info_light_oled.json")) | {"fw": latest}
-    await fire(LIGHT_ID, "info", json.dumps(reflashed), retain=True)
+    # A live message reaches existing subscribers with its retain flag cleared.
+    await fire(LIGHT_ID, "info", json.dumps(reflashed))
     state = hass.states.get(FIRMWARE)
     assert state.attributes[ATTR_INSTALLED_VERSION] == latest
     assert state.state == "off"

@@ -42,11 +42,12 @@ class SettingSpec:
                 f"setting {key} {shorten(value)} is not one of {self.choices}"
             )
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            if self.kind is int and not float(value).is_integer():
+            value = _finite(key, value)
+            if self.kind is int and not value.is_integer():
                 raise ProtocolError(
                     f"setting {key} {shorten(value)} is not a whole number"
                 )
-            if not (math.isfinite(value) and self.minimum <= value <= self.maximum):
+            if not self.minimum <= value <= self.maximum:
                 raise ProtocolError(
                     f"setting {key} {value:g} is outside {self.minimum:g}..{self.maximum:g}"
                 )
@@ -54,6 +55,17 @@ class SettingSpec:
         raise ProtocolError(
             f"setting {key} {shorten(value)} is not a {self.kind.__name__}"
         )
+
+
+def _finite(key: str, value: float) -> float:
+    """A JSON number as a finite float (an integer too large for one is refused)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ProtocolError(f"setting {key} {shorten(value)} is out of range") from None
+    if not math.isfinite(number):
+        raise ProtocolError(f"setting {key} {shorten(value)} is not a finite number")
+    return number
 
 
 MOUNTINGS: Final = ("torso", "legs")
