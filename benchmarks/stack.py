@@ -41,9 +41,11 @@ websocket_api:
 logger:
   default: warning
 """
-KINDS_ENTITIES = {"light": 8, "climate": 9, "counter": 11}
-"""Entities with a state per board kind (connectivity, alert limits and alerts included;
-the raw light reading, disabled by default, has none)."""
+KINDS_ENTITIES = {"light": 8, "climate": 9, "counter": 12}
+"""Entities with a state per board kind (connectivity, alert limits and alerts, a door's
+exits with nobody inside included; the raw light reading, disabled by default, has none).
+The publisher's boards are of models not shipped in esphome/ and announce no settings:
+no firmware update entity, no settings entities."""
 
 
 @dataclass
