@@ -51,7 +51,8 @@ class DayRules:
 
     def day_of(self, moment: datetime) -> date:
         """The day a moment counts toward: before `start`, the day before."""
-        offset = timedelta(hours=self.start.hour, minutes=self.start.minute)
+        start = self.start
+        offset = timedelta(hours=start.hour, minutes=start.minute, seconds=start.second)
         return (moment - offset).date()
 
 
@@ -88,8 +89,9 @@ class DoorCount:
     """Passages counted from `passage` events that the totals have not confirmed yet."""
     live_exits: int = 0
     passages: int = 0
-    """Sequence number of the last live passage, so listeners can tell a new one."""
+    """Live passages counted (stored; kept for the stored format's sake)."""
     last_passage: Passage | None = None
+    """The direction the last `passage` message gave: what the passage event fires."""
     history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     """Entries and exits per day (ISO date) and 30-minute period (`HH:MM` start)."""
     seen_periods: list[str] = field(default_factory=list)
@@ -248,8 +250,6 @@ class DoorState:
     """A door counter's figures (`DoorCount`), its last totals and last CSV line."""
 
     count: DoorCount | None = None
-    crossing: Passage | None = None
-    """The direction of the last live passage, as its message gave it."""
     totals: CounterTotals | None = None
     csv_line: CsvLine | None = None
     """Last line of an HTTP counter: its text fields name the CSV export."""
@@ -270,7 +270,6 @@ class DoorState:
                 return (Part.COUNT,) if count.count_totals(totals, now) else NOTHING
             case Crossing(passage=passage):
                 count.count_passage(passage, now)
-                self.crossing = passage
                 return (Part.PASSAGE, Part.COUNT)
             case CsvLine(period_end=end):
                 self.csv_line = message

@@ -38,7 +38,9 @@ EVENTS: tuple[IotLabEventEntityDescription, ...] = (
         translation_key="passage",
         capability=Capability.COUNTER,
         event_types=list(EVENT_TYPES.values()),
-        value_fn=lambda board: board.door.crossing,
+        value_fn=lambda board: (
+            None if (count := board.door.count) is None else count.last_passage
+        ),
     ),
 )
 

@@ -181,8 +181,7 @@ class IotLabSettingNumber(IotLabSettingEntity, NumberEntity):
         return None if isinstance(value, bool | str) else value
 
     async def async_set_native_value(self, value: float) -> None:
-        """Ask the board to keep `value` (whole numbers where the setting is one)."""
+        """Ask the board to keep `value` (a whole number as one, never rounded)."""
         key = self.entity_description.key
-        await self.async_send_setting(
-            int(value) if SETTINGS[key].kind is int else value
-        )
+        whole = SETTINGS[key].kind is int and float(value).is_integer()
+        await self.async_send_setting(int(value) if whole else value)

@@ -62,26 +62,17 @@ class BoardStore:
 
         Returns the function that stops both.
         """
-        start = rules.start
-        stops = [
-            async_track_time_change(
-                self.hass,
-                self._async_new_day,
-                hour=start.hour,
-                minute=start.minute,
-                second=start.second,
-            )
+        daily: list[tuple[time, Callable[[datetime], None]]] = [
+            (rules.start, self._async_new_day)
         ]
         if rules.occupancy is OccupancyReset.CLOSING:
-            stops.append(
-                async_track_time_change(
-                    self.hass,
-                    self._async_closing,
-                    hour=closing.hour,
-                    minute=closing.minute,
-                    second=closing.second,
-                )
+            daily.append((closing, self._async_closing))
+        stops = [
+            async_track_time_change(
+                self.hass, action, hour=at.hour, minute=at.minute, second=at.second
             )
+            for at, action in daily
+        ]
 
         def stop() -> None:
             for each in stops:

@@ -38,6 +38,11 @@ def test_a_day_starts_at_its_rules_start() -> None:
     assert rules.day_of(_at(3, 59)) == DAY - timedelta(days=1)
     assert rules.day_of(_at(4, 0)) == DAY
     assert DayRules().day_of(_at(0, 0)) == DAY
+    at_seconds = DayRules(time(4, 0, 30))
+    assert at_seconds.day_of(datetime.combine(DAY, time(4, 0, 10))) == DAY - timedelta(
+        1
+    )
+    assert at_seconds.day_of(datetime.combine(DAY, time(4, 0, 30))) == DAY
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from homeassistant.components.select import (
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN, SERVICE_TURN_ON
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -98,6 +99,24 @@ async def test_number_and_select_are_sent(
         blocking=True,
     )
     _publish(mqtt_mock, DOOR_ID, {"mounting": "legs"})
+
+
+async def test_a_value_the_board_would_refuse_is_not_sent(
+    hass: HomeAssistant, door: str, fire: Fire, mqtt_mock: Any
+) -> None:
+    """A whole-number setting is never rounded: 650.5 ms is refused, not sent as 650."""
+    await fire(DOOR_ID, "config", load_fixture("settings_door.json"), retain=True)
+    mqtt_mock.async_publish.reset_mock()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            NUMBER_DOMAIN,
+            SERVICE_SET_VALUE,
+            {ATTR_ENTITY_ID: GAP, ATTR_VALUE: 650.5},
+            blocking=True,
+        )
+    assert err.value.translation_key == "invalid_setting"
+    mqtt_mock.async_publish.assert_not_called()
+    assert hass.states.get(GAP).state == "500"
 
 
 async def test_light_board_settings(
